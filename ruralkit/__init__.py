@@ -29,6 +29,18 @@ from .i18n import get_language, set_language
 
 __version__ = "0.1.0"
 
+# Submodules that import matplotlib, scikit-learn or statsmodels load on first
+# use, so `import ruralkit` stays fast (see benchmarks/bench_import.py).
+_LAZY_MODULES = ("plots", "synth", "survey", "exercises", "datasets", "i18n")
+
+
+def __getattr__(name: str):
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'ruralkit' has no attribute {name!r}")
+
 __all__ = [
     "codebook",
     "get_language",

@@ -35,14 +35,20 @@ MESSAGES: dict[str, dict[str, str]] = {
             "{func}() loads a bundled dataset by name; it does not take your own data. "
             "Your DataFrame is already loaded: use it directly."
         ),
-        "zh": "{func}() 按名称加载自带数据集，不接受您自己的数据。您的 DataFrame 已经加载好了，直接使用即可。",
+        "zh": (
+            "{func}() 按名称加载自带数据集，不接受您自己的数据。"
+            "您的 DataFrame 已经加载好了，直接使用即可。"
+        ),
     },
     "data_missing": {
         "en": (
             "The bundled data file {path} is missing. Run `make data` in the ruralkit "
             "folder to regenerate it, or reinstall the package."
         ),
-        "zh": "找不到自带数据文件 {path}。请在 ruralkit 文件夹中运行 `make data` 重新生成，或重新安装本工具包。",
+        "zh": (
+            "找不到自带数据文件 {path}。"
+            "请在 ruralkit 文件夹中运行 `make data` 重新生成，或重新安装本工具包。"
+        ),
     },
     "unknown_column": {
         "en": "{what}: there is no column {column!r} in the data. Available columns: {choices}",

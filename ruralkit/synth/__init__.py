@@ -28,8 +28,8 @@ import pandas as pd
 from .codebook import CODEBOOKS, codebook_frame
 from .disputes import make_disputes
 from .households import make_households
-from .truth import GROUND_TRUTH
 from .trust import make_trust_survey
+from .truth import GROUND_TRUTH
 from .villages import make_villages
 
 __all__ = ["GROUND_TRUTH", "TABLES", "generate", "write_tables", "check_tables", "expected_files",

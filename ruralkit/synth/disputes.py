@@ -57,7 +57,7 @@ def make_disputes(
     """Generate mediation cases for every village, 2016-2024."""
     truth = GROUND_TRUTH["disputes"]
     months = pd.period_range(f"{truth['years'][0]}-01", f"{truth['years'][-1]}-12", freq="M")
-    n_m, n_v, n_k = len(months), len(villages), len(DISPUTE_TYPES)
+    n_m, n_k = len(months), len(DISPUTE_TYPES)
     share = np.array(list(truth["type_mix"].values()))
     season = seasonal_multipliers(months)  # (months, types)
 
