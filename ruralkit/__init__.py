@@ -15,41 +15,54 @@ Examples
 
 from __future__ import annotations
 
-from .datasets import (
-    codebook,
-    get_variant,
-    list_datasets,
-    load_disputes,
-    load_households,
-    load_trust_survey,
-    load_villages,
-    set_variant,
-)
-from .i18n import get_language, set_language
+import importlib
+from typing import TYPE_CHECKING
+
+from .i18n import get_language as get_language
+from .i18n import set_language as set_language
 
 __version__ = "0.1.0"
 
-# Submodules that import matplotlib, scikit-learn or statsmodels load on first
-# use, so `import ruralkit` stays fast (see benchmarks/bench_import.py).
-_LAZY_MODULES = ("plots", "synth", "survey", "exercises", "datasets", "i18n")
+# Names re-exported from submodules, loaded on first use so that
+# `import ruralkit` stays fast: pandas, matplotlib, scikit-learn and statsmodels
+# are imported only when a function needs them (benchmarks/bench_import.py).
+_EXPORTS = {
+    "codebook": "datasets",
+    "get_variant": "datasets",
+    "list_datasets": "datasets",
+    "load_disputes": "datasets",
+    "load_households": "datasets",
+    "load_trust_survey": "datasets",
+    "load_villages": "datasets",
+    "set_variant": "datasets",
+}
+_SUBMODULES = ("datasets", "exercises", "i18n", "plots", "survey", "synth")
+
+__all__ = sorted([*_EXPORTS, "get_language", "set_language"])
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from .datasets import (  # noqa: F401
+        codebook,
+        get_variant,
+        list_datasets,
+        load_disputes,
+        load_households,
+        load_trust_survey,
+        load_villages,
+        set_variant,
+    )
 
 
 def __getattr__(name: str):
-    if name in _LAZY_MODULES:
-        import importlib
-
+    if name in _EXPORTS:
+        module = importlib.import_module(f"{__name__}.{_EXPORTS[name]}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module 'ruralkit' has no attribute {name!r}")
 
-__all__ = [
-    "codebook",
-    "get_language",
-    "get_variant",
-    "list_datasets",
-    "load_disputes",
-    "load_households",
-    "load_trust_survey",
-    "load_villages",
-    "set_language",
-    "set_variant",
-]
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS, *_SUBMODULES])
