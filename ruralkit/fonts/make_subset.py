@@ -55,9 +55,17 @@ OFL_SHA256 = "1c05c68c34f9708415aada51f17e1b0092d2cea709bf4a94cd38114f9e73d7d9"
 
 SUBSET_TAG = "ruralkit-gb2312-1"  # bump when the character set or recipe changes
 
-WEIGHT_NAMES = {100: "Thin", 200: "ExtraLight", 300: "Light", 400: "Regular",
-                500: "Medium", 600: "SemiBold", 700: "Bold", 800: "ExtraBold",
-                900: "Black"}
+WEIGHT_NAMES = {
+    100: "Thin",
+    200: "ExtraLight",
+    300: "Light",
+    400: "Regular",
+    500: "Medium",
+    600: "SemiBold",
+    700: "Bold",
+    800: "ExtraBold",
+    900: "Black",
+}
 
 # Ranges added on top of GB2312 (inclusive).
 EXTRA_RANGES = [
@@ -99,8 +107,20 @@ def load_source(source: Path | None) -> tuple[bytes, bytes]:
     """Return (variable TTF bytes, OFL.txt bytes), both hash-checked."""
     if source is None:
         with tempfile.TemporaryDirectory(prefix="notosc-") as tmp:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
-                            "--only-binary=:all:", "-d", tmp, WHEEL_REQ], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--only-binary=:all:",
+                    "-d",
+                    tmp,
+                    WHEEL_REQ,
+                ],
+                check=True,
+            )
             return load_source(Path(tmp) / WHEEL_NAME)
     if source.suffix == ".whl":
         whl = source.read_bytes()
@@ -151,19 +171,23 @@ def rename(font: TTFont, family: str, weight: int, version_src: str) -> str:
         4: f"{family} {style}",
         5: f"{version_src.split(';')[0]}; {SUBSET_TAG}",
         6: ps,
-        10: ("Subset of Noto Sans SC (Google Fonts build, variable font instantiated at "
-             f"wght={weight}) for ruralkit: GB2312 + ASCII + Latin-1 + CJK/full-width "
-             "punctuation. Modified Version under the SIL Open Font License 1.1."),
+        10: (
+            "Subset of Noto Sans SC (Google Fonts build, variable font instantiated at "
+            f"wght={weight}) for ruralkit: GB2312 + ASCII + Latin-1 + CJK/full-width "
+            "punctuation. Modified Version under the SIL Open Font License 1.1."
+        ),
     }
     if style not in ("Regular", "Bold"):
         values[16], values[17] = family, style
     for nid, val in values.items():
         name.removeNames(nameID=nid)
-        name.setName(val, nid, 3, 1, 0x409)   # Windows, Unicode BMP, en-US
-        name.setName(val, nid, 1, 0, 0)       # Mac Roman, English
+        name.setName(val, nid, 3, 1, 0x409)  # Windows, Unicode BMP, en-US
+        name.setName(val, nid, 1, 0, 0)  # Mac Roman, English
     font["OS/2"].usWeightClass = weight
     bold = weight >= 700 and style == "Bold"
-    font["OS/2"].fsSelection = (font["OS/2"].fsSelection & ~0b1100001) | (0b100000 if bold else 0b1000000)
+    font["OS/2"].fsSelection = (font["OS/2"].fsSelection & ~0b1100001) | (
+        0b100000 if bold else 0b1000000
+    )
     font["head"].macStyle = 1 if bold else 0
     return ps
 
@@ -183,13 +207,20 @@ def build(ttf: bytes, cps: set[int], weight: int, family: str) -> tuple[TTFont, 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
     ap.add_argument("--source", type=Path, help=f"local {WHEEL_NAME} or NotoSansSC[wght].ttf")
     ap.add_argument("--family", default="RuralKit Sans SC")
     ap.add_argument("--weights", type=int, nargs="+", default=[400])
-    ap.add_argument("--extra-text", type=Path, nargs="*", default=[],
-                    help="UTF-8 files whose characters are added to the subset")
+    ap.add_argument(
+        "--extra-text",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="UTF-8 files whose characters are added to the subset",
+    )
     args = ap.parse_args()
 
     ttf, ofl = load_source(args.source)
@@ -203,19 +234,24 @@ def main() -> None:
         cmap = font.getBestCmap()
         missing = sorted(cp for cp in cps if cp not in cmap)
         made.append(path.name)
-        print(f"wrote {path} ({path.stat().st_size:,} bytes, {len(cmap)} code points, "
-              f"{font['maxp'].numGlyphs} glyphs; {len(missing)} requested code points "
-              f"not in Noto Sans SC) sha256={sha256(path.read_bytes())}")
+        print(
+            f"wrote {path} ({path.stat().st_size:,} bytes, {len(cmap)} code points, "
+            f"{font['maxp'].numGlyphs} glyphs; {len(missing)} requested code points "
+            f"not in Noto Sans SC) sha256={sha256(path.read_bytes())}"
+        )
     (args.out / "OFL.txt").write_bytes(ofl)
     (args.out / "NOTICE.txt").write_text(
         f"{', '.join(made)}: a Modified Version of Noto Sans SC (Version 2.004-H2, Google Fonts\n"
         "build, https://github.com/notofonts/noto-cjk), Copyright 2014-2021 Adobe\n"
         "(http://www.adobe.com/), with Reserved Font Name 'Source'.\n"
         "Licensed under the SIL Open Font License, Version 1.1 (see OFL.txt beside this file).\n"
-        f"Changes ({SUBSET_TAG}): variable font instantiated at wght={','.join(map(str, args.weights))};\n"
+        f"Changes ({SUBSET_TAG}): variable font instantiated at "
+        f"wght={','.join(map(str, args.weights))};\n"
         "subset to GB2312 + ASCII + Latin-1 + General Punctuation + CJK Symbols and\n"
         "Punctuation + Halfwidth/Fullwidth Forms + U+2212; family renamed to\n"
-        f"'{args.family}'. Rebuild with make_subset.py.\n", encoding="utf-8")
+        f"'{args.family}'. Rebuild with make_subset.py.\n",
+        encoding="utf-8",
+    )
     print(f"wrote {args.out / 'OFL.txt'} and {args.out / 'NOTICE.txt'}")
 
 
