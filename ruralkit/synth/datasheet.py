@@ -123,7 +123,8 @@ def _townships(villages: pd.DataFrame) -> str:
 
 
 def _columns(table: str) -> str:
-    lines = [f"### {table}", "", _GRAIN[table] + ".", "",
+    grain = _GRAIN[table][0].upper() + _GRAIN[table][1:]
+    lines = [f"### {table}", "", grain + ".", "",
              "| column | label | 中文 | type | unit / values |", "|---|---|---|---|---|"]
     for var in CODEBOOKS[table]:
         values = var.get("values")
