@@ -1,0 +1,1380 @@
+"""Design-based estimation for complex survey samples.
+
+This module reproduces the core of Thomas Lumley's R package ``survey`` for
+one-stage (ultimate-cluster) designs: stratified, clustered and weighted
+samples with an optional finite population correction.  Standard errors come
+from Taylor linearisation of the primary sampling unit (PSU) totals within
+strata, exactly as R's ``svydesign()`` / ``svymean()`` / ``svytotal()`` /
+``svyby()`` compute them, and confidence intervals use a t distribution with
+the design degrees of freedom (#PSUs - #strata, R's ``degf()``).
+
+Everything is vectorised over domains: the PSU totals of the linearised scores
+are aggregated per (PSU, domain) pair, and PSUs without any respondent in a
+domain enter the within-stratum centring analytically, so a million
+respondents in 40,000 domains take about a second.
+
+The module needs only numpy, pandas and scipy and imports no other part of
+``ruralkit``, so it can be copied into another project on its own.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from ruralkit.survey import Design
+>>> df = pd.DataFrame({
+...     "township": ["A", "A", "A", "A", "B", "B", "B", "B"],
+...     "village": [1, 1, 2, 2, 3, 3, 4, 4],
+...     "w": [10.0, 10.0, 12.0, 12.0, 8.0, 8.0, 9.0, 9.0],
+...     "trust": [3, 4, 2, 5, 4, 4, 1, 3],
+... })
+>>> d = Design(df, weights="w", strata="township", cluster="village")
+>>> d.mean("trust")[["estimate", "se", "n"]].round(3)
+   estimate     se  n
+0     3.256  0.443  8
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import warnings
+from collections.abc import Hashable, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+__all__ = [
+    "ColumnNotFoundError",
+    "Design",
+    "DesignError",
+    "LonelyPSUError",
+    "NonNumericColumnError",
+    "SurveyError",
+    "WeightError",
+    "cronbach_alpha",
+    "likert_table",
+    "scale_score",
+    "suppress_small_cells",
+]
+
+LonelyPSU = Literal["fail", "adjust", "remove", "certainty"]
+ColumnSpec = str | Sequence[str]
+
+_ESTIMATE_COLUMNS = (
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "deff",
+    "share",
+    "p_value",
+    "estimate_a",
+    "estimate_b",
+    "se_a",
+    "se_b",
+)
+
+
+# ---------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------
+
+
+class SurveyError(ValueError):
+    """Base class for the errors raised by :mod:`ruralkit.survey`."""
+
+
+class ColumnNotFoundError(SurveyError):
+    """A column named in a call is not in the data."""
+
+
+class WeightError(SurveyError):
+    """The weights column has missing, negative or non-numeric values."""
+
+
+class LonelyPSUError(SurveyError):
+    """A stratum has only one PSU, so its variance cannot be estimated."""
+
+
+class DesignError(SurveyError):
+    """The design columns are inconsistent (missing values, fpc, nesting)."""
+
+
+class NonNumericColumnError(TypeError):
+    """A text column was passed where numbers are needed."""
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------
+
+
+def _as_list(cols: ColumnSpec | None) -> list[str]:
+    if cols is None:
+        return []
+    if isinstance(cols, list | tuple | pd.Index):
+        return list(cols)
+    return [cols]  # a single column name
+
+
+def _check_columns(data: pd.DataFrame, cols: Sequence[str], role: str) -> None:
+    available = [str(c) for c in data.columns]
+    for col in cols:
+        if col not in data.columns:
+            close = difflib.get_close_matches(str(col), available, n=3)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
+            raise ColumnNotFoundError(
+                f"{role} column {col!r} is not in the data.{hint} "
+                f"Available columns: {shown}."
+            )
+
+
+def _row_labels(index: pd.Index, mask: np.ndarray, limit: int = 5) -> str:
+    labels = [repr(x) for x in index[mask][:limit]]
+    more = " ..." if int(mask.sum()) > limit else ""
+    return ", ".join(labels) + more
+
+
+def _is_text(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return bool(
+        pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
+def _numeric_values(series: pd.Series, name: str, purpose: str) -> np.ndarray:
+    """Return ``series`` as float64 (NaN for missing) or raise a clear TypeError."""
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return series.astype("float64").to_numpy()
+    if _is_text(series) or not pd.api.types.is_numeric_dtype(series.dtype):
+        raise NonNumericColumnError(
+            f"column {name!r} holds text (dtype {series.dtype}), so a {purpose} is not "
+            f"defined. Use .proportion({name!r}) for the share of each answer, or convert "
+            f"coded answers to numbers first, e.g. df[{name!r}] = pd.to_numeric(df[{name!r}])."
+        )
+    return series.astype("float64").to_numpy(na_value=np.nan)
+
+
+def _group_codes(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Integer code per row (-1 where a key is missing) and the sorted key table."""
+    grouped = frame.groupby(cols, sort=True, observed=True, dropna=True)
+    codes = grouped.ngroup().to_numpy()
+    if codes.dtype.kind == "f":
+        codes = np.where(np.isnan(codes), -1, codes)
+    codes = codes.astype(np.int64)
+    keys = grouped.size().index.to_frame(index=False)
+    keys.columns = cols
+    return codes, keys
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    return special.expit(x)
+
+
+# ---------------------------------------------------------------------------
+# The design
+# ---------------------------------------------------------------------------
+
+
+class Design:
+    """A one-stage complex survey design, as R's ``svydesign()``.
+
+    The PSUs (``cluster``) are treated as sampled with replacement within
+    strata (or without replacement when ``fpc`` is given), and everything below
+    the PSU is summarised by the PSU totals of the linearised scores (the
+    "ultimate cluster" variance estimator).  A two-stage sample such as R's
+    ``apiclus2`` declared without an fpc gives the same answers as R's
+    ``svydesign(id=~psu+ssu, weights=...)``; second-stage fpc terms are not
+    supported.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent. It is kept by reference and never modified.
+    weights : str, optional
+        Column of sampling weights (inverse inclusion probabilities).  When it
+        is missing and ``fpc`` is given, the weights are implied as
+        ``N_h / n_h`` (population over sample PSUs per stratum), as in R.  When
+        both are missing every row gets weight 1 and a warning is issued.
+    strata : str or list of str, optional
+        Stratum column(s); several columns define strata by their combination.
+    cluster : str or list of str, optional
+        PSU column(s) (e.g. the village).  Several columns identify a PSU by
+        their combination (this does not declare a multi-stage design).
+        Without it every row is its own PSU.
+    fpc : str, optional
+        Finite population correction, constant within each stratum: either the
+        number of PSUs in the stratum's population ``N_h`` (values > 1) or the
+        sampling fraction ``n_h / N_h`` (all values <= 1), exactly as R.
+    nest : bool, default False
+        PSU labels are only unique within strata (village 1 of township A is
+        not village 1 of township B).  As R's ``nest=TRUE``.  Without it, a PSU
+        label found in two strata is an error.
+    lonely_psu : {"fail", "adjust", "remove", "certainty"}, default "fail"
+        What to do with a stratum that has a single PSU (R's
+        ``options(survey.lonely.psu=)``, whose default is also ``"fail"``):
+
+        * ``"fail"`` raises :class:`LonelyPSUError` naming the strata, as
+          soon as the Design is built;
+        * ``"adjust"`` squares that PSU's score total without centring it on
+          a stratum mean (R's ``"adjust"``; for means and proportions the
+          scores are centred at the overall estimate, so the PSU is compared
+          with the grand mean: a conservative choice);
+        * ``"remove"`` and ``"certainty"`` let the stratum contribute nothing
+          to the variance (in R 4.1 both give the same variance).
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+    degf : int
+        Design degrees of freedom, #PSUs - #strata (R's ``degf()``).
+    n_psu, n_strata : int
+    weights : numpy.ndarray
+
+    Notes
+    -----
+    Variance of an estimated total of the score ``u`` (``u_i = w_i y_i`` for a
+    total, ``u_i = w_i (y_i - ybar) / sum(w)`` for a mean) is::
+
+        V = sum_h (1 - f_h) n_h / (n_h - 1) sum_{i in h} (z_hi - zbar_h)^2
+
+    with ``z_hi`` the PSU totals of ``u`` and ``f_h = n_h / N_h`` (0 without
+    fpc).  Strata whose sampling fraction is 1 contribute nothing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"village": [1, 1, 2, 2, 3, 3], "w": [5.0] * 6,
+    ...                    "y": [1, 0, 1, 1, 0, 0]})
+    >>> d = Design(df, weights="w", cluster="village")
+    >>> d.degf
+    2
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        weights: str | None = None,
+        strata: ColumnSpec | None = None,
+        cluster: ColumnSpec | None = None,
+        fpc: str | None = None,
+        nest: bool = False,
+        lonely_psu: LonelyPSU = "fail",
+    ) -> None:
+        if not isinstance(data, pd.DataFrame):
+            raise TypeError(f"data must be a pandas DataFrame, not {type(data).__name__}")
+        if lonely_psu not in ("fail", "adjust", "remove", "certainty"):
+            raise ValueError(
+                f"lonely_psu must be 'fail', 'adjust', 'remove' or 'certainty', not {lonely_psu!r}"
+            )
+        if len(data) == 0:
+            raise DesignError("data has no rows")
+        self.data = data
+        self.weights_col = weights
+        self.strata_cols = _as_list(strata)
+        self.cluster_cols = _as_list(cluster)
+        self.fpc_col = fpc
+        self.nest = bool(nest)
+        self.lonely_psu: LonelyPSU = lonely_psu
+
+        _check_columns(data, [weights] if weights is not None else [], "weights")
+        _check_columns(data, self.strata_cols, "strata")
+        _check_columns(data, self.cluster_cols, "cluster")
+        _check_columns(data, [fpc] if fpc is not None else [], "fpc")
+
+        n = len(data)
+        for role, cols in (("strata", self.strata_cols), ("cluster", self.cluster_cols)):
+            for col in cols:
+                miss = data[col].isna().to_numpy()
+                if miss.any():
+                    raise DesignError(
+                        f"{role} column {col!r} has {int(miss.sum())} missing values "
+                        f"(rows {_row_labels(data.index, miss)}); every respondent needs a "
+                        f"{role} label: fill them in or drop those rows before building the Design."
+                    )
+
+        # strata codes ------------------------------------------------------
+        if self.strata_cols:
+            stratum, strata_keys = _group_codes(data, self.strata_cols)
+        else:
+            stratum = np.zeros(n, dtype=np.int64)
+            strata_keys = pd.DataFrame({"stratum": ["(all)"]})
+        self._strata_keys = strata_keys
+        n_strata = len(strata_keys)
+
+        # PSU codes ----------------------------------------------------------
+        if self.cluster_cols:
+            psu_frame = data[self.cluster_cols]
+            if self.nest and self.strata_cols:
+                psu_frame = psu_frame.assign(__stratum__=stratum)
+            psu, _ = _group_codes(psu_frame, list(psu_frame.columns))
+        else:
+            psu = np.arange(n, dtype=np.int64)
+        n_psu = int(psu.max()) + 1
+        psu_stratum = np.full(n_psu, -1, dtype=np.int64)
+        psu_stratum[psu] = stratum
+        # a PSU label found in several strata is an error (R: check.strata)
+        if self.cluster_cols and self.strata_cols and not self.nest:
+            crossing = psu_stratum[psu] != stratum
+            if crossing.any():
+                first = np.flatnonzero(crossing)[0]
+                label = data[self.cluster_cols].iloc[first].tolist()
+                raise DesignError(
+                    f"cluster {label if len(label) > 1 else label[0]!r} appears in more than one "
+                    f"stratum, so clusters are not nested in strata. If cluster labels restart "
+                    f"in each stratum (village 1 of every township), pass nest=True."
+                )
+        self._stratum = stratum
+        self._psu = psu
+        self._psu_stratum = psu_stratum
+        n_h = np.bincount(psu_stratum, minlength=n_strata).astype(np.int64)
+        self._n_h = n_h
+
+        # fpc ------------------------------------------------------------------
+        popsize = None
+        if fpc is not None:
+            fpc_values = _numeric_values(data[fpc], fpc, "finite population correction")
+            miss = np.isnan(fpc_values)
+            if miss.any():
+                raise DesignError(
+                    f"fpc column {fpc!r} has {int(miss.sum())} missing values "
+                    f"(rows {_row_labels(data.index, miss)})."
+                )
+            lo = np.full(n_strata, np.inf)
+            hi = np.full(n_strata, -np.inf)
+            np.minimum.at(lo, stratum, fpc_values)
+            np.maximum.at(hi, stratum, fpc_values)
+            varying = ~np.isclose(lo, hi, rtol=1e-9, atol=0.0)
+            if varying.any():
+                bad = self._stratum_label(int(np.flatnonzero(varying)[0]))
+                raise DesignError(
+                    f"fpc column {fpc!r} varies within stratum {bad}: it must hold one value "
+                    f"per stratum (the stratum's population size N_h, or the sampling fraction)."
+                )
+            if np.any(fpc_values <= 0):
+                raise DesignError(f"fpc column {fpc!r} has values <= 0.")
+            if np.any(fpc_values > 1):
+                if np.any(fpc_values < 1):
+                    raise DesignError(
+                        f"fpc column {fpc!r} mixes sampling fractions (<= 1) and population "
+                        f"sizes (> 1); use one or the other, as R does."
+                    )
+                popsize = lo
+            else:
+                popsize = n_h / lo
+            too_small = popsize < n_h * (1 - 1e-12)
+            if too_small.any():
+                bad = self._stratum_label(int(np.flatnonzero(too_small)[0]))
+                raise DesignError(
+                    f"fpc column {fpc!r} implies more than 100% sampling in stratum {bad}: "
+                    f"the population size is smaller than the number of sampled PSUs."
+                )
+            f_h = 1.0 - n_h / popsize
+        else:
+            f_h = np.ones(n_strata)
+        self._popsize = popsize
+
+        # weights ------------------------------------------------------------
+        if weights is not None:
+            w_series = data[weights]
+            if _is_text(w_series) or not (
+                pd.api.types.is_numeric_dtype(w_series.dtype)
+                or pd.api.types.is_bool_dtype(w_series.dtype)
+            ):
+                raise WeightError(
+                    f"weights column {weights!r} holds text (dtype {w_series.dtype}); "
+                    f"convert it with pd.to_numeric first."
+                )
+            w = w_series.astype("float64").to_numpy(na_value=np.nan)
+            miss = np.isnan(w)
+            if miss.any():
+                raise WeightError(
+                    f"weights column {weights!r} has {int(miss.sum())} missing values "
+                    f"(rows {_row_labels(data.index, miss)}). Every respondent needs a weight: "
+                    f"fix or drop these rows before building the Design."
+                )
+            neg = w < 0
+            if neg.any():
+                raise WeightError(
+                    f"weights column {weights!r} has {int(neg.sum())} negative values "
+                    f"(rows {_row_labels(data.index, neg)}). Sampling weights must be >= 0."
+                )
+            if not np.all(np.isfinite(w)):
+                raise WeightError(f"weights column {weights!r} has infinite values.")
+        elif popsize is not None:
+            w = (popsize / n_h)[stratum]
+        else:
+            warnings.warn(
+                "No weights or fpc supplied: assuming equal probability (every weight is 1).",
+                UserWarning,
+                stacklevel=2,
+            )
+            w = np.ones(n)
+        self._w = np.ascontiguousarray(w, dtype=np.float64)
+
+        # variance coefficients per stratum: V = sum a_h z^2 - b_h (sum z)^2 ----
+        a_h = np.zeros(n_strata)
+        b_h = np.zeros(n_strata)
+        multi = n_h > 1
+        a_h[multi] = f_h[multi] * n_h[multi] / (n_h[multi] - 1)
+        b_h[multi] = a_h[multi] / n_h[multi]
+        lonely = n_h == 1
+        if lonely.any():
+            if lonely_psu == "fail":
+                idx = np.flatnonzero(lonely)
+                names = ", ".join(self._stratum_label(int(i)) for i in idx[:5])
+                more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
+                raise LonelyPSUError(
+                    f"{len(idx)} stratum/strata have only one PSU, so their variance cannot be "
+                    f"estimated: {names}{more}. Merge such strata with similar ones, or choose a "
+                    f"rule with lonely_psu='adjust' (conservative, centres the PSU at zero), "
+                    f"'remove' or 'certainty' (the stratum adds no variance), as R's "
+                    f"options(survey.lonely.psu=...)."
+                )
+            if lonely_psu == "adjust":
+                a_h[lonely] = f_h[lonely]
+        self_representing = f_h < 1e-7
+        a_h[self_representing] = 0.0
+        b_h[self_representing] = 0.0
+        self._a_h = a_h
+        self._b_h = b_h
+
+        inset = self._w != 0
+        self.degf = int(
+            np.unique(psu[inset]).size - np.unique(stratum[inset]).size
+        )
+        self.n_psu = n_psu
+        self.n_strata = n_strata
+
+    # -- descriptive -----------------------------------------------------------
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The sampling weight of each row (a copy)."""
+        return self._w.copy()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        parts = [f"{len(self.data)} rows", f"{self.n_psu} PSUs"]
+        if self.cluster_cols:
+            parts[-1] += f" (cluster={self.cluster_cols!r})"
+        parts.append(
+            f"{self.n_strata} strata" + (f" ({self.strata_cols!r})" if self.strata_cols else "")
+        )
+        if self.weights_col:
+            parts.append(f"weights={self.weights_col!r}")
+        if self.fpc_col:
+            parts.append(f"fpc={self.fpc_col!r}")
+        return f"<Design: {', '.join(parts)}; degf={self.degf}>"
+
+    def _stratum_label(self, code: int) -> str:
+        row = self._strata_keys.iloc[code].tolist()
+        return repr(row[0]) if len(row) == 1 else repr(tuple(row))
+
+    # -- core machinery ----------------------------------------------------------
+
+    def _domains(self, by: ColumnSpec | None) -> tuple[np.ndarray, pd.DataFrame]:
+        by_cols = _as_list(by)
+        if not by_cols:
+            return np.zeros(len(self.data), dtype=np.int64), pd.DataFrame(index=[0])
+        _check_columns(self.data, by_cols, "by")
+        return _group_codes(self.data, by_cols)
+
+    def _var_totals(
+        self, u: np.ndarray, psu: np.ndarray, dom: np.ndarray, n_dom: int
+    ) -> np.ndarray:
+        """Design variance of the domain totals of the scores ``u`` (m x k).
+
+        Only the (PSU, domain) pairs that occur are materialised; PSUs of a
+        stratum with no row in a domain enter through ``n_h`` analytically::
+
+            sum_i (z_i - zbar)^2 * n/(n-1) = (sum z_i^2 - (sum z_i)^2 / n) * n/(n-1)
+        """
+        k = u.shape[1]
+        if u.shape[0] == 0:
+            return np.zeros((n_dom, k))
+        pair = psu * n_dom + dom
+        pair_code, pair_key = pd.factorize(pair)
+        n_pair = len(pair_key)
+        pair_dom = pair_key % n_dom
+        pair_h = self._psu_stratum[pair_key // n_dom]
+        a = self._a_h[pair_h]
+        b_needed = bool(np.any(self._b_h != 0))
+        if b_needed:
+            hd_code, hd_key = pd.factorize(pair_h * n_dom + pair_dom)
+            hd_dom = hd_key % n_dom
+            b = self._b_h[hd_key // n_dom]
+        var = np.empty((n_dom, k))
+        for j in range(k):
+            z = np.bincount(pair_code, weights=u[:, j], minlength=n_pair)
+            v = np.bincount(pair_dom, weights=a * z * z, minlength=n_dom)
+            if b_needed:
+                s = np.bincount(hd_code, weights=z, minlength=len(hd_key))
+                v -= np.bincount(hd_dom, weights=b * s * s, minlength=n_dom)
+            var[:, j] = v
+        # rounding can leave tiny negative values where the variance is zero
+        scale = np.maximum(np.abs(var), 1.0)
+        var[(var < 0) & (var > -1e-12 * scale)] = 0.0
+        return var
+
+    def _estimate(
+        self,
+        y: np.ndarray,
+        valid: np.ndarray,
+        dom: np.ndarray,
+        n_dom: int,
+        kind: Literal["mean", "total"],
+        deff: bool | str,
+    ) -> dict[str, np.ndarray]:
+        """Domain means or totals of the columns of ``y`` (n x k) with variances.
+
+        Rows with ``valid`` False or ``dom`` < 0 contribute zero everywhere but
+        the design (strata, PSUs, n_h) is kept, as R's ``svyby`` and ``na.rm``.
+        """
+        keep = valid & (dom >= 0)
+        idx = np.flatnonzero(keep)
+        d = dom[idx]
+        w = self._w[idx]
+        yy = y[idx]
+        k = yy.shape[1]
+        wsum = np.bincount(d, weights=w, minlength=n_dom)
+        n_rows = np.bincount(d, minlength=n_dom)
+        nobs = np.bincount(d, weights=(w != 0).astype(np.float64), minlength=n_dom)
+        tot = np.column_stack(
+            [np.bincount(d, weights=w * yy[:, j], minlength=n_dom) for j in range(k)]
+        ) if k else np.zeros((n_dom, 0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = tot / wsum[:, None]
+        resid = yy - mean[d]
+        if kind == "mean":
+            with np.errstate(invalid="ignore", divide="ignore"):
+                u = resid * (w / wsum[d])[:, None]
+            est = mean
+        else:
+            u = yy * w[:, None]
+            est = tot
+        u = np.where(np.isfinite(u), u, 0.0)
+        var = self._var_totals(u, self._psu[idx], d, n_dom)
+        if kind == "mean":
+            var[wsum == 0] = np.nan  # a domain without (weighted) respondents has no mean
+        out = {"estimate": est, "var": var, "n": n_rows, "wsum": wsum, "u": u, "dom": d,
+               "psu": self._psu[idx]}
+        if deff:
+            # svyvar: weighted variance with n/(n-1), n = rows with nonzero weight
+            ss = np.column_stack(
+                [np.bincount(d, weights=w * resid[:, j] ** 2, minlength=n_dom) for j in range(k)]
+            ) if k else np.zeros((n_dom, 0))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                s2 = ss / wsum[:, None] * (nobs / (nobs - 1))[:, None]
+                if deff == "replace":
+                    factor = 1.0 / nobs
+                else:
+                    factor = (wsum - nobs) / (wsum * nobs)
+                    factor = np.where(wsum < nobs, np.nan, factor)
+                vsrs = s2 * factor[:, None]
+                if kind == "total":
+                    vsrs = vsrs * (wsum**2)[:, None]
+                out["deff"] = var / vsrs
+        return out
+
+    def _t_quantile(self, level: float) -> float:
+        if not 0 < level < 1:
+            raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
+        if self.degf <= 0:
+            return math.nan
+        return float(stats.t.ppf(1 - (1 - level) / 2, self.degf))
+
+    def _values(self, var: str, purpose: str) -> np.ndarray:
+        if not isinstance(var, str | int):
+            raise TypeError(f"var must be a single column name, not {type(var).__name__}")
+        _check_columns(self.data, [var], "variable")
+        return _numeric_values(self.data[var], var, purpose)
+
+    def _numeric_stat(
+        self,
+        var: str,
+        by: ColumnSpec | None,
+        kind: Literal["mean", "total"],
+        na_rm: bool,
+        level: float,
+        deff: bool | str,
+    ) -> pd.DataFrame:
+        y = self._values(var, kind)
+        dom, keys = self._domains(by)
+        n_dom = len(keys)
+        valid = ~np.isnan(y)
+        res = self._estimate(
+            np.where(valid, y, 0.0)[:, None], valid, dom, n_dom, kind, deff
+        )
+        est = res["estimate"][:, 0]
+        se = np.sqrt(res["var"][:, 0])
+        dfx = res.get("deff", np.full((n_dom, 1), np.nan))[:, 0]
+        if not na_rm:
+            has_na = np.bincount(dom[(~valid) & (dom >= 0)], minlength=n_dom) > 0
+            est = np.where(has_na, np.nan, est)
+            se = np.where(has_na, np.nan, se)
+            dfx = np.where(has_na, np.nan, dfx)
+        t = self._t_quantile(level)
+        out = keys.reset_index(drop=True).copy() if _as_list(by) else pd.DataFrame(index=[0])
+        out["estimate"] = est
+        out["se"] = se
+        out["ci_low"] = est - t * se
+        out["ci_high"] = est + t * se
+        out["n"] = res["n"].astype(np.int64)
+        out["deff"] = dfx
+        return out.reset_index(drop=True)
+
+    # -- public estimators -------------------------------------------------------
+
+    def mean(
+        self,
+        var: str,
+        by: ColumnSpec | None = None,
+        *,
+        na_rm: bool = True,
+        level: float = 0.95,
+        deff: bool | Literal["replace"] = True,
+    ) -> pd.DataFrame:
+        """Design-based mean of a numeric column, overall or per domain.
+
+        Parameters
+        ----------
+        var : str
+            A numeric (or boolean) column.
+        by : str or list of str, optional
+            Domain column(s).  Domains are estimated on the full design (rows
+            outside a domain add zero to the PSU totals) like R's ``svyby``,
+            not by subsetting the rows.  Rows whose ``by`` value is missing
+            belong to no domain.
+        na_rm : bool, default True
+            Missing values of ``var`` add zero to the PSU totals while the
+            design is kept (R's ``na.rm=TRUE``).  With False a domain holding a
+            missing value gets NaN.
+        level : float, default 0.95
+            Confidence level; the interval is ``estimate +/- t(degf) * se``
+            (R's ``confint(x, df=degf(design))``).
+        deff : True or "replace", default True
+            Design effect: ``True`` divides by the variance under simple random
+            sampling without replacement of the same size from a population of
+            ``sum(weights)`` (R's ``deff=TRUE``; NaN when the weights sum to
+            less than n, and inf when they sum to exactly n, e.g. unit
+            weights, as in R); ``"replace"`` compares with simple random
+            sampling with replacement (R's ``deff="replace"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The ``by`` columns, then ``estimate, se, ci_low, ci_high, n, deff``
+            (``n`` counts the respondents with a value).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"village": [1, 1, 2, 2, 3, 3], "sex": list("fmfmfm"),
+        ...                    "w": [1.0, 2, 1, 2, 1, 2], "income": [3.0, 5, 4, 6, 2, 8]})
+        >>> Design(df, weights="w", cluster="village").mean("income", by="sex")[
+        ...     ["sex", "estimate", "n"]]
+          sex  estimate  n
+        0   f  3.000000  3
+        1   m  6.333333  3
+        """
+        return self._numeric_stat(var, by, "mean", na_rm, level, deff)
+
+    def total(
+        self,
+        var: str,
+        by: ColumnSpec | None = None,
+        *,
+        na_rm: bool = True,
+        level: float = 0.95,
+        deff: bool | Literal["replace"] = True,
+    ) -> pd.DataFrame:
+        """Design-based (Horvitz-Thompson) total of a numeric column, like ``svytotal``.
+
+        Parameters are as for :meth:`mean`; the design effect compares with
+        the variance of ``sum(w) * sample mean`` under simple random sampling.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The ``by`` columns, then ``estimate, se, ci_low, ci_high, n, deff``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"village": [1, 1, 2, 2], "w": [10.0] * 4,
+        ...                    "migrants": [1, 0, 2, 1]})
+        >>> Design(df, weights="w", cluster="village").total("migrants")["estimate"].item()
+        40.0
+        """
+        return self._numeric_stat(var, by, "total", na_rm, level, deff)
+
+    def _proportion_series(
+        self,
+        values: pd.Series,
+        by: ColumnSpec | None,
+        level: float,
+        na_rm: bool,
+        deff: bool | str,
+    ) -> pd.DataFrame:
+        codes, levels = _level_codes(values)
+        valid = codes >= 0
+        dom, keys = self._domains(by)
+        n_dom, k = len(keys), len(levels)
+        p = np.empty((n_dom, k))
+        var = np.empty((n_dom, k))
+        dfx = np.full((n_dom, k), np.nan)
+        n_rows = np.zeros(n_dom, dtype=np.int64)
+        for start, stop in _level_blocks(len(codes), k):
+            res = self._estimate(
+                _onehot(codes, start, stop), valid, dom, n_dom, "mean", deff
+            )
+            p[:, start:stop] = res["estimate"]
+            var[:, start:stop] = res["var"]
+            if deff:
+                dfx[:, start:stop] = res["deff"]
+            n_rows = res["n"]
+        se = np.sqrt(var)
+        t = self._t_quantile(level)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            half = t * se / (p * (1 - p))
+            lo = _expit(special.logit(p) - half)
+            hi = _expit(special.logit(p) + half)
+        edge = (p <= 0) | (p >= 1) | (se == 0)
+        lo = np.where(edge, p, lo)
+        hi = np.where(edge, p, hi)
+        inside = valid & (dom >= 0)
+        counts = np.bincount(
+            dom[inside] * k + codes[inside], minlength=n_dom * k
+        ).reshape(n_dom, k)
+        if not na_rm:
+            has_na = np.bincount(dom[(~valid) & (dom >= 0)], minlength=n_dom) > 0
+            for arr in (p, se, lo, hi, dfx):
+                arr[has_na] = np.nan
+        by_cols = _as_list(by)
+        out = keys.loc[np.repeat(np.arange(n_dom), k)].reset_index(drop=True) if by_cols \
+            else pd.DataFrame(index=range(k))
+        out["level"] = np.tile(np.array(levels, dtype=object), n_dom) if k else []
+        out["estimate"] = p.ravel()
+        out["se"] = se.ravel()
+        out["ci_low"] = lo.ravel()
+        out["ci_high"] = hi.ravel()
+        out["n"] = np.repeat(n_rows, k).astype(np.int64)
+        out["count"] = counts.ravel().astype(np.int64)
+        out["deff"] = dfx.ravel()
+        return out
+
+    def proportion(
+        self,
+        var: str,
+        by: ColumnSpec | None = None,
+        level: float = 0.95,
+        *,
+        na_rm: bool = True,
+        deff: bool | Literal["replace"] = True,
+    ) -> pd.DataFrame:
+        """Share of each answer of a categorical or coded item, overall or per domain.
+
+        The shares are domain means of the answer indicators (R's
+        ``svymean(~factor, design)`` / ``svyby``); the confidence interval is
+        the logit interval of R's ``svyciprop(method="logit")`` with the design
+        degrees of freedom: ``expit(logit(p) +/- t * se / (p (1 - p)))``.  A
+        share of exactly 0 or 1, or with a zero standard error, gets the
+        interval ``[p, p]``.
+
+        Parameters
+        ----------
+        var : str
+            Any column; each distinct non-missing value is a level (categories
+            of a pandas Categorical keep their order, including empty ones).
+        by : str or list of str, optional
+            Domain column(s), estimated on the full design.
+        level : float, default 0.95
+            Confidence level.
+        na_rm : bool, default True
+            Missing answers are left out of the denominator (design kept).
+        deff : True or "replace", default True
+            Design effect, as in :meth:`mean`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The ``by`` columns, ``level``, ``estimate, se, ci_low, ci_high``,
+            ``n`` (respondents with an answer in the domain: the base),
+            ``count`` (respondents giving this answer) and ``deff``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"village": [1, 1, 2, 2, 3, 3],
+        ...                    "party_member": ["yes", "no", "no", "no", "yes", "no"]})
+        >>> df["w"] = 2.0
+        >>> Design(df, weights="w", cluster="village").proportion("party_member")[
+        ...     ["level", "estimate", "n", "count"]]
+          level  estimate  n  count
+        0    no  0.666667  6      4
+        1   yes  0.333333  6      2
+        """
+        if not isinstance(var, str | int):
+            raise TypeError(f"var must be a single column name, not {type(var).__name__}")
+        _check_columns(self.data, [var], "variable")
+        return self._proportion_series(self.data[var], by, level, na_rm, deff)
+
+    def difference(
+        self,
+        var: str,
+        *,
+        between: str,
+        levels: tuple[Hashable, Hashable],
+        by: ColumnSpec | None = None,
+        stat: Literal["mean", "total", "proportion"] = "mean",
+        level: float = 0.95,
+        method: Literal["design", "independent"] = "design",
+    ) -> pd.DataFrame:
+        """Difference of an estimate between two groups or survey waves, with SE and CI.
+
+        The difference is ``estimate(levels[1]) - estimate(levels[0])``, e.g.
+        ``levels=(2023, 2024)`` gives "2024 minus 2023".
+
+        With ``method="design"`` (default) the standard error uses the full
+        linearised covariance of the two domain estimates: the difference is a
+        linear combination of the domain scores, whose PSU totals are centred
+        within strata as for any estimate.  This equals R's
+        ``svycontrast(svyby(~var, ~group, design, svymean, covmat=TRUE),
+        c(-1, 1))`` and is right whether the two groups share PSUs (e.g. men
+        and women in the same villages) or not.
+
+        Independent waves: when two survey waves are independent samples,
+        declare the wave as part of the strata (``strata=["year",
+        "township"]``) and give PSUs wave-specific labels.  Then no stratum or
+        PSU holds both waves, the covariance term is exactly zero and the
+        standard error is ``sqrt(se_a**2 + se_b**2)``.  ``method="independent"``
+        uses that formula whatever the design says (useful when the waves
+        share stratum labels but were drawn independently).
+
+        Parameters
+        ----------
+        var : str
+            Variable to compare (numeric for mean/total, any for proportion).
+        between : str
+            Column that tells the groups or waves apart (e.g. ``"year"``).
+        levels : tuple of two values
+            The two values of ``between`` to compare, ``(a, b)``; result is b - a.
+        by : str or list of str, optional
+            Compare within each domain (e.g. per township) in one call.
+        stat : {"mean", "total", "proportion"}, default "mean"
+            For "proportion" there is one row per answer level.
+        level : float, default 0.95
+            Confidence level; intervals and the two-sided p-value use the t
+            distribution with the design degrees of freedom.
+        method : {"design", "independent"}, default "design"
+
+        Returns
+        -------
+        pandas.DataFrame
+            The ``by`` columns (and ``level`` for proportions), then
+            ``estimate`` (b - a), ``se``, ``ci_low``, ``ci_high``, ``p_value``,
+            ``estimate_a``, ``estimate_b``, ``se_a``, ``se_b``, ``n_a``, ``n_b``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({
+        ...     "year": [2023] * 4 + [2024] * 4,
+        ...     "village": ["a", "a", "b", "b", "c", "c", "d", "d"],
+        ...     "high": [0, 1, 0, 0, 1, 1, 0, 1], "w": [1.0] * 8})
+        >>> d = Design(df, weights="w", strata="year", cluster="village")
+        >>> d.difference("high", between="year", levels=(2023, 2024))[
+        ...     ["estimate", "se", "n_a", "n_b"]]
+           estimate        se  n_a  n_b
+        0       0.5  0.353553    4    4
+        """
+        if stat not in ("mean", "total", "proportion"):
+            raise ValueError(f"stat must be 'mean', 'total' or 'proportion', not {stat!r}")
+        if method not in ("design", "independent"):
+            raise ValueError(f"method must be 'design' or 'independent', not {method!r}")
+        if not isinstance(levels, tuple | list) or len(levels) != 2:
+            raise ValueError(
+                f"levels must be a pair (a, b) of values of {between!r}; the result is b - a"
+            )
+        _check_columns(self.data, [between], "between")
+        _check_columns(self.data, [var], "variable")
+        by_cols = _as_list(by)
+        _check_columns(self.data, by_cols, "by")
+        if between in by_cols:
+            raise ValueError(f"{between!r} cannot be both the `between` and a `by` column")
+        group_col = self.data[between]
+        a, b = levels
+        present = set(pd.unique(group_col.dropna()).tolist())
+        for lev in (a, b):
+            if lev not in present:
+                raise ValueError(
+                    f"{lev!r} is not a value of {between!r}; values present: "
+                    f"{sorted(present, key=_sort_key)[:20]}"
+                )
+        side = np.where(group_col.eq(b).to_numpy(), 1, np.where(group_col.eq(a).to_numpy(), 0, -1))
+
+        if by_cols:
+            gcode, gkeys = _group_codes(self.data, by_cols)
+        else:
+            gcode, gkeys = np.zeros(len(self.data), dtype=np.int64), pd.DataFrame(index=[0])
+        n_g = len(gkeys)
+        n_dom = 2 * n_g
+        # domains: (group, side) -> code 2 * g + side (side 0 = a, 1 = b)
+        dom = np.where((gcode >= 0) & (side >= 0), 2 * gcode + side, -1)
+        if stat == "proportion":
+            codes, cats = _level_codes(self.data[var])
+            valid = codes >= 0
+            blocks = [
+                (start, stop, _onehot(codes, start, stop))
+                for start, stop in _level_blocks(len(codes), len(cats))
+            ]
+            kind: Literal["mean", "total"] = "mean"
+        else:
+            y = self._values(var, stat)
+            valid = ~np.isnan(y)
+            cats = [None]
+            blocks = [(0, 1, np.where(valid, y, 0.0)[:, None])]
+            kind = stat
+        k = len(cats)
+        est = np.empty((n_dom, k))
+        var_dom = np.empty((n_dom, k))
+        var_diff = np.empty((n_g, k))
+        for start, stop, y_block in blocks:
+            res = self._estimate(y_block, valid, dom, n_dom, kind, False)
+            est[:, start:stop] = res["estimate"]
+            var_dom[:, start:stop] = res["var"]
+            if method == "design":
+                # score of (b - a): +u in domain b, -u in domain a, totalled per group
+                d = res["dom"]
+                sign = np.where(d % 2 == 1, 1.0, -1.0)
+                var_diff[:, start:stop] = self._var_totals(
+                    res["u"] * sign[:, None], res["psu"], d // 2, n_g
+                )
+            else:
+                var_diff[:, start:stop] = res["var"][0::2] + res["var"][1::2]
+            n_rows = res["n"]
+        est_a, est_b = est[0::2], est[1::2]
+        diff = est_b - est_a
+        se = np.sqrt(var_diff)
+        t = self._t_quantile(level)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            tstat = diff / se
+        p_value = 2 * stats.t.sf(np.abs(tstat), self.degf) if self.degf > 0 else np.nan * tstat
+        rows = np.repeat(np.arange(n_g), k)
+        out = gkeys.loc[rows].reset_index(drop=True) if by_cols else pd.DataFrame(index=range(k))
+        if stat == "proportion":
+            out["level"] = np.tile(np.array(cats, dtype=object), n_g)
+        out["estimate"] = diff.ravel()
+        out["se"] = se.ravel()
+        out["ci_low"] = (diff - t * se).ravel()
+        out["ci_high"] = (diff + t * se).ravel()
+        out["p_value"] = np.asarray(p_value).ravel()
+        out["estimate_a"] = est_a.ravel()
+        out["estimate_b"] = est_b.ravel()
+        out["se_a"] = np.sqrt(var_dom[0::2]).ravel()
+        out["se_b"] = np.sqrt(var_dom[1::2]).ravel()
+        out["n_a"] = np.repeat(n_rows[0::2], k).astype(np.int64)
+        out["n_b"] = np.repeat(n_rows[1::2], k).astype(np.int64)
+        out.attrs["levels"] = (a, b)
+        return out
+
+
+_MAX_LEVELS = 1000
+_BLOCK_CELLS = 20_000_000  # rows x levels of indicators held at once (160 MB)
+
+
+def _level_codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Integer code of each answer (-1 where missing) and the sorted levels."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        levels = list(values.cat.categories)
+        codes = np.asarray(values.cat.codes, dtype=np.int64)
+    else:
+        levels = sorted(pd.unique(values.dropna()).tolist(), key=_sort_key)
+        if len(levels) > _MAX_LEVELS:
+            raise ValueError(
+                f"column {values.name!r} has {len(levels)} distinct values; proportions are "
+                f"for categorical items (at most {_MAX_LEVELS} levels). To estimate per "
+                f"village or group, pass it as by= instead."
+            )
+        codes = np.asarray(pd.Categorical(values, categories=levels).codes, dtype=np.int64)
+    return codes, levels
+
+
+def _level_blocks(n_rows: int, n_levels: int) -> list[tuple[int, int]]:
+    """Split the levels into blocks so that the indicator matrix stays small."""
+    size = max(1, _BLOCK_CELLS // max(n_rows, 1))
+    return [(i, min(i + size, n_levels)) for i in range(0, n_levels, size)]
+
+
+def _onehot(codes: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Indicators of levels start..stop-1 (rows with other or missing codes are 0)."""
+    ind = np.zeros((len(codes), stop - start))
+    rows = np.flatnonzero((codes >= start) & (codes < stop))
+    ind[rows, codes[rows] - start] = 1.0
+    return ind
+
+
+def _show_values(values: list, limit: int = 10) -> list:
+    """Values for an error message: whole floats shown as ints (7 rather than 7.0)."""
+    shown = sorted(values, key=_sort_key)[:limit]
+    return [int(v) if isinstance(v, float) and v.is_integer() else v for v in shown]
+
+
+def _sort_key(x: object) -> tuple[int, object]:
+    """Sort numbers before text without failing on mixed types."""
+    if isinstance(x, bool | np.bool_):
+        return (0, int(x))
+    if isinstance(x, int | float | np.integer | np.floating):
+        return (0, float(x))
+    return (1, str(x))
+
+
+# ---------------------------------------------------------------------------
+# Questionnaire helpers
+# ---------------------------------------------------------------------------
+
+
+def likert_table(
+    data: Design | pd.DataFrame,
+    items: ColumnSpec,
+    *,
+    weights: str | None = None,
+    levels: Sequence[Hashable] | None = None,
+    dont_know: Hashable | None = 8,
+    refused: Hashable | None = 9,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Weighted distribution of Likert-type items: one row per item and answer level.
+
+    Shares are computed among substantive answers (don't-know, refused and
+    missing left out); the don't-know and refused rates are the weighted shares
+    of those codes among everyone who was asked (all non-missing answers).
+
+    Parameters
+    ----------
+    data : Design or pandas.DataFrame
+        With a :class:`Design` the shares are design-based and the table also
+        has ``se, ci_low, ci_high`` (logit intervals, as :meth:`Design.proportion`).
+    items : str or list of str
+        Item columns holding coded answers.
+    weights : str, optional
+        Weight column when ``data`` is a DataFrame (default: unweighted).
+    levels : sequence, optional
+        The substantive answer codes (e.g. ``range(1, 6)``).  Levels nobody
+        chose are listed with share 0, and any other value raises a
+        ``ValueError``.  Default: the codes observed.
+    dont_know, refused : value or None, default 8 and 9
+        Codes for "don't know" and "refused"; None if the item has no such code.
+    level : float, default 0.95
+        Confidence level (Design only).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``item, level, share, [se, ci_low, ci_high,] count, n, dont_know,
+        refused``: ``count`` respondents chose the level, ``n`` gave a
+        substantive answer to the item, and ``dont_know``/``refused`` are the
+        item's weighted rates (repeated on each of its rows).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"q1": [1, 2, 2, 8, 9], "w": [1.0, 1.0, 2.0, 1.0, 1.0]})
+    >>> likert_table(df, "q1", weights="w")
+      item  level  share  count  n  dont_know   refused
+    0   q1      1   0.25      1  3   0.166667  0.166667
+    1   q1      2   0.75      2  3   0.166667  0.166667
+    """
+    if isinstance(data, Design):
+        frame = data.data
+        w_all = data._w
+    elif isinstance(data, pd.DataFrame):
+        frame = data
+        if weights is not None:
+            w_all = Design(frame, weights=weights)._w
+        else:
+            w_all = np.ones(len(frame))
+    else:
+        raise TypeError(f"data must be a Design or a DataFrame, not {type(data).__name__}")
+    item_cols = _as_list(items)
+    if not item_cols:
+        raise ValueError("items is empty: name at least one item column")
+    _check_columns(frame, item_cols, "item")
+    special_codes = [c for c in (dont_know, refused) if c is not None]
+    pieces = []
+    for item in item_cols:  # loop over items (a handful), not over domains
+        col = frame[item]
+        answered = col.notna().to_numpy()
+        is_dk = col.eq(dont_know).to_numpy() if dont_know is not None else np.zeros(len(col), bool)
+        is_rf = col.eq(refused).to_numpy() if refused is not None else np.zeros(len(col), bool)
+        w_asked = w_all[answered].sum()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            dk_rate = w_all[is_dk].sum() / w_asked
+            rf_rate = w_all[is_rf].sum() / w_asked
+        substantive = col.where(~col.isin(special_codes)) if special_codes else col
+        if levels is not None:
+            lev = list(levels)
+            bad = substantive.notna() & ~substantive.isin(lev)
+            if bad.any():
+                vals = _show_values(pd.unique(substantive[bad]).tolist())
+                raise ValueError(
+                    f"item {item!r} has values outside levels={lev} and the don't-know/refused "
+                    f"codes: {vals} ({int(bad.sum())} rows, e.g. {bad[bad].index[:5].tolist()}"
+                    f"). Recode them or set them to missing."
+                )
+            substantive = pd.Series(
+                pd.Categorical(substantive, categories=lev), index=col.index
+            )
+        if isinstance(data, Design):
+            tab = data._proportion_series(substantive, None, level, True, False)
+            tab = tab.rename(columns={"estimate": "share"})
+            tab = tab[["level", "share", "se", "ci_low", "ci_high", "count", "n"]]
+        else:
+            codes, cats = _level_codes(substantive)
+            valid = codes >= 0
+            ind = _onehot(codes, 0, len(cats))
+            wv = w_all[valid]
+            wsum = wv.sum()
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = (ind[valid] * wv[:, None]).sum(axis=0) / wsum
+            tab = pd.DataFrame(
+                {
+                    "level": np.array(cats, dtype=object),
+                    "share": share,
+                    "count": ind[valid].sum(axis=0).astype(np.int64),
+                    "n": np.int64(valid.sum()),
+                }
+            )
+        tab.insert(0, "item", item)
+        tab["dont_know"] = dk_rate
+        tab["refused"] = rf_rate
+        pieces.append(tab)
+    out = pd.concat(pieces, ignore_index=True)
+    try:
+        lev_num = pd.to_numeric(out["level"])
+    except (TypeError, ValueError):
+        return out
+    if lev_num.dtype.kind == "f" and np.all(np.mod(lev_num, 1) == 0):
+        lev_num = lev_num.astype(np.int64)  # codes 1..5 rather than 1.0..5.0
+    out["level"] = lev_num
+    return out
+
+
+def scale_score(
+    df: pd.DataFrame,
+    items: Sequence[str],
+    *,
+    reverse: Sequence[str] = (),
+    scale_min: float = 1,
+    scale_max: float | None = None,
+    missing_codes: Sequence[float] = (8, 9),
+    min_valid: int | None = None,
+) -> pd.Series:
+    """Mean score over Likert items, with reverse-keyed items and missing codes.
+
+    Missing codes (don't know, refused) become missing *before* items are
+    reversed, so a "don't know" (8) on a reversed 1-5 item never turns into -2.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    items : list of str
+        Item columns (numeric codes).
+    reverse : list of str, optional
+        Items to reverse as ``scale_min + scale_max - x``; must be among ``items``.
+    scale_min, scale_max : number
+        The range of valid answers.  ``scale_max`` is needed to reverse items
+        and to check ranges; values outside the range raise ``ValueError``.
+    missing_codes : sequence, default (8, 9)
+        Codes treated as missing.  A code inside the valid range (8 on a 0-10
+        scale) is an error: pass e.g. ``missing_codes=(98, 99)``.
+    min_valid : int, optional
+        Least number of valid items for a score; fewer gives NaN.  Default: all
+        items must be valid.
+
+    Returns
+    -------
+    pandas.Series
+        Named ``"scale_score"``, aligned with ``df``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"t1": [5, 4, 8], "t2": [1, 2, 2], "t3": [4, 9, 3]})
+    >>> scale_score(df, ["t1", "t2", "t3"], reverse=["t2"], scale_max=5, min_valid=2).tolist()
+    [4.666666666666667, 4.0, 3.5]
+    """
+    item_cols = _as_list(items)
+    if not item_cols:
+        raise ValueError("items is empty: name at least one item column")
+    _check_columns(df, item_cols, "item")
+    rev = _as_list(reverse)
+    stray = [c for c in rev if c not in item_cols]
+    if stray:
+        raise ValueError(f"reverse items {stray} are not among items {item_cols}")
+    if rev and scale_max is None:
+        raise ValueError("reversing items needs scale_max (e.g. scale_max=5 for a 1-5 scale)")
+    codes = list(missing_codes)
+    if scale_max is not None:
+        clash = [c for c in codes if scale_min <= c <= scale_max]
+        if clash:
+            raise ValueError(
+                f"missing code(s) {clash} are valid answers on a {scale_min}-{scale_max} scale; "
+                f"pass the codes your questionnaire uses, e.g. missing_codes=(98, 99), or ()"
+            )
+    k = len(item_cols)
+    if min_valid is None:
+        min_valid = k
+    if not 1 <= min_valid <= k:
+        raise ValueError(f"min_valid must be between 1 and the number of items ({k})")
+    x = pd.DataFrame(
+        {c: _numeric_values(df[c], c, "scale score") for c in item_cols}, index=df.index
+    )
+    if codes:
+        x = x.mask(x.isin(codes))
+    for c in item_cols:
+        col = x[c]
+        out_of_range = (col < scale_min) | (col > scale_max if scale_max is not None else False)
+        if out_of_range.any():
+            vals = _show_values(pd.unique(col[out_of_range]).tolist())
+            raise ValueError(
+                f"item {c!r} has values outside {scale_min}-{scale_max}: {vals} "
+                f"({int(out_of_range.sum())} rows, e.g. {col.index[out_of_range][:5].tolist()}). "
+                f"Add them to missing_codes or recode them."
+            )
+    for c in rev:
+        x[c] = scale_min + scale_max - x[c]  # type: ignore[operator]
+    n_valid = x.notna().sum(axis=1)
+    score = x.mean(axis=1, skipna=True).where(n_valid >= min_valid)
+    return score.rename("scale_score")
+
+
+def cronbach_alpha(
+    items: pd.DataFrame, *, missing: Literal["pairwise", "listwise"] = "pairwise"
+) -> float:
+    """Cronbach's alpha of a set of items (psych::alpha's ``raw_alpha``).
+
+    ``alpha = k / (k - 1) * (1 - trace(C) / sum(C))`` with ``C`` the item
+    covariance matrix.  Reverse-keyed items must be reversed first (see
+    :func:`scale_score`), and missing codes set to NaN.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        One numeric column per item, at least two.
+    missing : {"pairwise", "listwise"}, default "pairwise"
+        ``"pairwise"`` computes each covariance from the rows where both items
+        are present (psych's default ``use="pairwise"``); ``"listwise"`` keeps
+        only complete rows.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
+    >>> round(cronbach_alpha(df), 4)
+    0.9538
+    """
+    if not isinstance(items, pd.DataFrame):
+        raise TypeError("items must be a DataFrame with one column per item")
+    if missing not in ("pairwise", "listwise"):
+        raise ValueError(f"missing must be 'pairwise' or 'listwise', not {missing!r}")
+    k = items.shape[1]
+    if k < 2:
+        raise ValueError(f"Cronbach's alpha needs at least two items, got {k}")
+    x = pd.DataFrame(
+        {c: _numeric_values(items[c], str(c), "reliability") for c in items.columns},
+        index=items.index,
+    )
+    if missing == "listwise":
+        x = x.dropna()
+    cov = x.cov(min_periods=2).to_numpy()
+    if np.isnan(cov).any():
+        raise ValueError("some pair of items has fewer than two rows in common")
+    total = cov.sum()
+    if total <= 0:
+        raise ValueError("the items have no variance")
+    return float(k / (k - 1) * (1 - np.trace(cov) / total))
+
+
+def suppress_small_cells(
+    table: pd.DataFrame,
+    *,
+    n_col: str | Sequence[str] = "n",
+    min_n: int = 30,
+    columns: Sequence[str] | None = None,
+    flag: str = "suppressed",
+) -> pd.DataFrame:
+    """Blank out estimates based on too few respondents; return a new frame.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Typically the output of :meth:`Design.mean` or :func:`likert_table`.
+        It is never modified.
+    n_col : str or list of str, default "n"
+        Column(s) with the unweighted base; a row is suppressed if any of them
+        is below ``min_n`` or missing (e.g. ``["n_a", "n_b"]`` for
+        :meth:`Design.difference`).
+    min_n : int, default 30
+        Smallest base that may be shown.
+    columns : list of str, optional
+        Columns to mask.  Default: the estimate columns present among
+        ``estimate, se, ci_low, ci_high, deff, share, p_value, estimate_a,
+        estimate_b, se_a, se_b``.
+    flag : str, default "suppressed"
+        Name of the boolean column added.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the masked values set to NaN and the flag column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"village": ["a", "b"], "estimate": [0.4, 0.9], "n": [120, 12]})
+    >>> suppress_small_cells(t, min_n=30)
+      village  estimate    n  suppressed
+    0       a       0.4  120       False
+    1       b       NaN   12        True
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError("table must be a DataFrame")
+    n_cols = _as_list(n_col)
+    _check_columns(table, n_cols, "n_col")
+    if columns is None:
+        cols = [c for c in _ESTIMATE_COLUMNS if c in table.columns]
+        if not cols:
+            raise ValueError(
+                "no estimate column found to mask; name them with columns=[...]"
+            )
+    else:
+        cols = _as_list(columns)
+        _check_columns(table, cols, "columns")
+    if flag in table.columns:
+        raise ValueError(f"table already has a column {flag!r}; choose another flag=")
+    small = np.zeros(len(table), dtype=bool)
+    for c in n_cols:
+        n = pd.to_numeric(table[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        small |= ~(n >= min_n)
+    out = table.copy()
+    for c in cols:
+        col = out[c]
+        if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+            out[c] = col.astype("float64").mask(small)
+        else:
+            out[c] = col.astype(object).mask(small)
+    out[flag] = small
+    return out
