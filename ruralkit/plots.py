@@ -27,7 +27,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
-from matplotlib.ticker import PercentFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from .datasets import DATASETS, label, value_labels
 from .i18n import RuralkitError, message
@@ -233,6 +233,193 @@ def bar(
     else:
         ax.set_xlabel(cat_label or "")
         ax.set_ylabel(val_label or "")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def dot_whisker(
+    data: pd.DataFrame,
+    *,
+    y: str,
+    x: str = "estimate",
+    lo: str = "ci_low",
+    hi: str = "ci_high",
+    hue: str | None = None,
+    dataset: str | None = None,
+    ref: float | None = None,
+    percent: bool = False,
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Estimates with their confidence intervals: one dot and whisker per row.
+
+    Made for the tidy output of :meth:`ruralkit.survey.Design.mean` and
+    friends (columns ``estimate, ci_low, ci_high``), e.g. satisfaction by
+    township (``y``) and wave (``hue``).
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per estimate.
+    y : str
+        Column with the categories (one line per category, first on top).
+    x, lo, hi : str
+        Columns with the estimate and the interval's ends.
+    hue : str, optional
+        Column whose values are drawn side by side within each category, in
+        colour, with a legend (e.g. the survey wave).
+    dataset : str, optional
+        Bundled dataset whose codebook labels categories and axes.
+    ref : float, optional
+        Draw a vertical reference line here (e.g. 0 for differences).
+    percent : bool, default False
+        Show the axis as percentages (estimates are shares between 0 and 1).
+    title, xlabel, ylabel : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruralkit import plots
+    >>> est = pd.DataFrame({"township_id": ["T01", "T02"], "estimate": [0.5, 0.6],
+    ...                     "ci_low": [0.4, 0.5], "ci_high": [0.6, 0.7]})
+    >>> ax = plots.dot_whisker(est, y="township_id", percent=True)
+    >>> len(ax.lines)  # one whisker per row
+    2
+    """
+    _check_columns(data, x=x, lo=lo, hi=hi, y=y, hue=hue)
+    if ax is None:
+        _, ax = plt.subplots()
+    cats = list(pd.unique(data[y]))
+    groups = list(pd.unique(data[hue])) if hue else [None]
+    step = 0.7 / max(len(groups), 1)
+    for g_i, group in enumerate(groups):
+        rows = data if group is None else data[data[hue] == group]
+        offset = (g_i - (len(groups) - 1) / 2) * step if len(groups) > 1 else 0.0
+        pos = [len(cats) - 1 - cats.index(c) - offset for c in rows[y]]
+        color = PALETTE[g_i % len(PALETTE)]
+        for p, low, high in zip(pos, rows[lo], rows[hi], strict=True):
+            ax.plot([low, high], [p, p], color=color, linewidth=1.6)
+        label = None if group is None else display_labels([group], dataset=dataset,
+                                                            variable=hue)[0]
+        ax.plot(rows[x].to_numpy(dtype=float), pos, "o", color=color, label=label,
+                markersize=6)
+    ax.set_yticks(range(len(cats)), display_labels(cats[::-1], dataset=dataset, variable=y))
+    ax.grid(axis="y", visible=False)
+    if ref is not None:
+        ax.axvline(ref, color="#555555", linewidth=1, linestyle="--")
+    if percent:
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    if hue:
+        ax.legend(title=_codebook_label(dataset, hue, default=hue),
+                  loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.set_xlabel(xlabel if xlabel is not None else _codebook_label(dataset, x, default=x))
+    ax.set_ylabel(ylabel if ylabel is not None else _codebook_label(dataset, y, default=""))
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+_NEGATIVE_COLOURS = ("#f4a582", "#d6604d", "#b2182b")
+_POSITIVE_COLOURS = ("#92c5de", "#4393c3", "#2166ac")
+_NEUTRAL_COLOUR = "#d9d9d9"
+
+
+def likert_bars(
+    table: pd.DataFrame,
+    *,
+    positive: list,
+    neutral: object | None = None,
+    item: str = "item",
+    level: str = "level",
+    share: str = "share",
+    dataset: str | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Diverging stacked bars: the answers of each item, centred at zero.
+
+    Favourable answers (``positive``) stack to the right of zero, the others to
+    the left; a ``neutral`` answer is split across zero. Made for the output of
+    :func:`ruralkit.survey.likert_table` (columns ``item, level, share``).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per item and answer level, with the share of that answer.
+    positive : list
+        The favourable levels, e.g. ``[1, 2]`` for trust items coded
+        1 = a great deal ... 4 = none at all, or ``[4, 5]`` for satisfaction.
+    neutral : optional
+        A middle level to split across zero (e.g. 3 on a 1-5 scale).
+    item, level, share : str
+        Column names.
+    dataset : str, optional
+        Bundled dataset whose codebook labels the items and answers.
+    title : str, optional
+    ax : Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruralkit import plots
+    >>> t = pd.DataFrame({"item": ["q"] * 4, "level": [1, 2, 3, 4],
+    ...                   "share": [0.3, 0.3, 0.3, 0.1]})
+    >>> ax = plots.likert_bars(t, positive=[1, 2])
+    >>> round(ax.get_xlim()[1], 1) >= 0.6
+    True
+    """
+    _check_columns(table, item=item, level=level, share=share)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 0.6 * table[item].nunique() + 1.6))
+    items = list(pd.unique(table[item]))
+    levels = list(pd.unique(table[level]))
+    pos_levels = [lv for lv in levels if lv in positive]
+    neg_levels = [lv for lv in levels if lv not in positive and lv != neutral]
+    wide = table.pivot_table(index=item, columns=level, values=share, aggfunc="sum",
+                             observed=True).reindex(items).fillna(0.0)
+    ypos = list(range(len(items)))[::-1]
+    label_of = (value_labels(dataset, items[0]) if dataset else {})
+
+    def name(lv: object) -> str:
+        return str(label_of.get(lv, lv))
+
+    def distance(lv: object, others: list) -> int:
+        """How far a level sits from the other side: 1 = next to zero."""
+        return min((abs(levels.index(lv) - levels.index(o)) for o in others), default=0)
+
+    half = wide[neutral] / 2 if neutral is not None and neutral in wide else 0.0
+    bars = {}
+    # Each side stacks outwards from zero, weakest answers first, stronger darker.
+    start = half
+    for i, lv in enumerate(sorted(pos_levels, key=lambda lv: distance(lv, neg_levels or
+                                                                     [neutral]))):
+        bars[lv] = ax.barh(ypos, wide[lv], left=start, color=_POSITIVE_COLOURS[min(i, 2)])
+        start = start + wide[lv]
+    if neutral is not None and neutral in wide:
+        bars[neutral] = ax.barh(ypos, wide[neutral], left=-half, color=_NEUTRAL_COLOUR)
+    start = -half
+    for i, lv in enumerate(sorted(neg_levels, key=lambda lv: distance(lv, pos_levels))):
+        bars[lv] = ax.barh(ypos, -wide[lv], left=start, color=_NEGATIVE_COLOURS[min(i, 2)])
+        start = start - wide[lv]
+    order = [lv for lv in levels if lv in bars]
+    ax.legend([bars[lv] for lv in order], [name(lv) for lv in order], loc="upper center",
+              bbox_to_anchor=(0.5, -0.12), ncol=min(len(order), 5))
+    ax.axvline(0, color="#333333", linewidth=1)
+    ax.set_yticks(ypos, display_labels(items, dataset=dataset, variable=None))
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{abs(v):.0%}"))
     if title:
         ax.set_title(title)
     return ax

@@ -10,6 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
@@ -97,3 +98,31 @@ def test_bar_names_a_missing_column():
         plots.bar(df, x="k", y="value")
     with pytest.raises(TypeError, match="DataFrame"):
         plots.bar([1, 2], x="k", y="v")
+
+
+def test_dot_whisker_draws_each_interval_where_the_table_says():
+    est = pd.DataFrame({
+        "township_id": ["T01", "T01", "T02", "T02"], "year": [2020, 2021, 2020, 2021],
+        "estimate": [0.5, 0.6, 0.4, 0.45], "ci_low": [0.4, 0.5, 0.3, 0.35],
+        "ci_high": [0.6, 0.7, 0.5, 0.55]})
+    ax = plots.dot_whisker(est, y="township_id", hue="year", dataset="trust_survey",
+                           percent=True, ref=0.5)
+    whiskers = [line for line in ax.lines if len(line.get_xdata()) == 2
+                and line.get_linestyle() == "-"]
+    spans = sorted(tuple(np.round(w.get_xdata(), 6)) for w in whiskers)
+    assert spans == sorted(zip(est["ci_low"], est["ci_high"], strict=True))
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["T02", "T01"]
+    assert ax.get_legend().get_title().get_text() == "Survey wave (year)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["2020", "2021"]
+
+
+def test_likert_bars_diverge_at_zero():
+    t = pd.DataFrame({"item": ["sat_township"] * 5, "level": [1, 2, 3, 4, 5],
+                      "share": [0.1, 0.2, 0.2, 0.3, 0.2]})
+    ax = plots.likert_bars(t, positive=[4, 5], neutral=3, dataset="trust_survey")
+    ends = [(p.get_x(), p.get_x() + p.get_width()) for p in ax.patches]
+    assert max(max(e) for e in ends) == pytest.approx(0.1 + 0.5)  # half neutral + satisfied
+    assert min(min(e) for e in ends) == pytest.approx(-(0.1 + 0.3))  # half neutral + dissatisfied
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Very dissatisfied", "Dissatisfied", "Neither", "Satisfied",
+                      "Very satisfied"]
