@@ -72,9 +72,12 @@ def _ordered_logit(
     return 1 + (rng.random(len(eta))[:, None] > cum).sum(axis=1)
 
 
-def _calibrate_shift(eta: np.ndarray, target: float) -> float:
-    """Shift c so that mean(expit(eta + c)) equals ``target``."""
-    return brentq(lambda c: expit(eta + c).mean() - target, -20, 20)
+def _calibrate_shift(eta: np.ndarray, target: float, weight: np.ndarray) -> float:
+    """Shift c so that the weighted mean of expit(eta + c) equals ``target``.
+
+    Weighted, so that the targets in GROUND_TRUTH are population values.
+    """
+    return brentq(lambda c: np.average(expit(eta + c), weights=weight) - target, -20, 20)
 
 
 def make_trust_survey(
@@ -129,6 +132,16 @@ def make_trust_survey(
     used_hall = hall_open & (rng.random(n) < truth["service_hall_use"])
     cadre_visited = rng.random(n) < 0.30 + 0.10 * party
 
+    # ---- weights: inverse inclusion probability, post-stratified by age group
+    base_w = 1.0 / r_pi
+    ps_cell = (r_wave * n_t + tix) * 3 + age_group
+    cell_sum = np.bincount(ps_cell, weights=base_w, minlength=len(years) * n_t * 3)
+    town_adults = np.bincount(town_idx, weights=adults, minlength=n_t)
+    age_share = np.array(list(vtruth["adult_age_shares"].values()))
+    target = (town_adults[:, None] * age_share[None, :]).ravel()
+    target = np.tile(target, len(years))
+    weight = base_w * target[ps_cell] / cell_sum[ps_cell]
+
     # ---- attitudes: one latent score drives every item
     town_eff = rng.normal(0.0, truth["township_sd"], n_t)
     base = town_eff[tix] + latent["trust_effect"].to_numpy()[r_v] + 0.03 * (year - years[0])
@@ -151,7 +164,7 @@ def make_trust_survey(
 
     cols: dict[str, np.ndarray] = {}
     for item in TRUST_ITEMS:
-        shift = _calibrate_shift(eta, truth["share_trusting"][item])
+        shift = _calibrate_shift(eta, truth["share_trusting"][item], weight)
         cuts = np.array([_CUT_GREAT_DEAL, 0.0, _CUT_NOT_AT_ALL]) + shift
         code = _ordered_logit(rng, eta, cuts)
         # "Don't know" is likelier for women, the less schooled and the less trusting.
@@ -166,18 +179,19 @@ def make_trust_survey(
     # Satisfaction (1-5, 5 = very satisfied). The hall's effect is calibrated so
     # the share satisfied (4-5) rises by service_hall_effect_pp where it opens.
     eta_before = eta - d["used_service_hall"] * used_hall
-    sat_shift = _calibrate_shift(eta_before, truth["sat_township_baseline"])
+    sat_shift = _calibrate_shift(eta_before, truth["sat_township_baseline"], weight)
     hall_rows = hall_open
     if hall_rows.any():
-        p0 = expit(eta_before[hall_rows] + sat_shift).mean()
+        w_hall = weight[hall_rows]
+        p0 = np.average(expit(eta_before[hall_rows] + sat_shift), weights=w_hall)
         target = p0 + truth["service_hall_effect_pp"] / 100
-        delta = _calibrate_shift(eta[hall_rows] + sat_shift, target)
+        delta = _calibrate_shift(eta[hall_rows] + sat_shift, target, w_hall)
     else:
         delta = 0.0
     sat_eta = eta + sat_shift + delta * hall_open
     sat_cuts = np.array([-1.5, 0.0, 1.3, 3.6])  # 0 sits at 'satisfied or better'
     cols["sat_township"] = 6 - _ordered_logit(rng, sat_eta, sat_cuts)
-    vil_eta = eta_before + _calibrate_shift(eta_before, 0.58)
+    vil_eta = eta_before + _calibrate_shift(eta_before, 0.58, weight)
     cols["sat_village"] = 6 - _ordered_logit(rng, vil_eta, sat_cuts)
     for item in ("sat_township", "sat_village"):
         cols[item] = np.where(rng.random(n) < 0.02, DONT_KNOW, cols[item])
@@ -186,16 +200,6 @@ def make_trust_survey(
     cols["corruption"] = np.where(u < 0.10, DONT_KNOW, np.where(u < 0.12, REFUSED, corruption))
     aware = rng.random(n) < expit(0.3 + 0.12 * (educ - 7) + 0.6 * party)
     cols["disclosure_aware"] = np.where(rng.random(n) < 0.05, DONT_KNOW, np.where(aware, 1, 2))
-
-    # ---- weights: inverse inclusion probability, post-stratified by age group
-    base_w = 1.0 / r_pi
-    ps_cell = (r_wave * n_t + tix) * 3 + age_group
-    cell_sum = np.bincount(ps_cell, weights=base_w, minlength=len(years) * n_t * 3)
-    town_adults = np.bincount(town_idx, weights=adults, minlength=n_t)
-    age_share = np.array(list(vtruth["adult_age_shares"].values()))
-    target = (town_adults[:, None] * age_share[None, :]).ravel()
-    target = np.tile(target, len(years))
-    weight = base_w * target[ps_cell] / cell_sum[ps_cell]
 
     order = np.lexsort((r_v, year))
     frame = pd.DataFrame(

@@ -122,7 +122,7 @@ _truth: dict[str, Any] = {
             "dispute_unresolved": -0.60,
             "used_service_hall": 0.35,
             "cadre_visited": 0.30,
-            "age_per_decade": 0.10,
+            "age_per_decade": 0.25,  # the young, often away, trust local government less
             "party_member": 0.25,
         },
         "township_sd": 0.15,
