@@ -13,8 +13,14 @@ are aggregated per (PSU, domain) pair, and PSUs without any respondent in a
 domain enter the within-stratum centring analytically, so a million
 respondents in 40,000 domains take about a second.
 
-The module needs only numpy, pandas and scipy and imports no other part of
-``ruralkit``, so it can be copied into another project on its own.
+Design-based regression (:meth:`Design.glm`, R's ``svyglm()``) fits the model
+with statsmodels and linearises its estimating functions with the same PSU
+machinery.
+
+The module needs only numpy, pandas and scipy (statsmodels and patsy only for
+:meth:`Design.glm`, imported when it is called).  Of ``ruralkit`` it imports
+only the language setting :mod:`ruralkit.i18n`, for error messages in English or
+Chinese; copied into another project on its own it speaks English.
 
 Examples
 --------
@@ -36,6 +42,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import warnings
 from collections.abc import Hashable, Sequence
 from typing import Literal
@@ -44,10 +51,19 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+try:
+    from .i18n import pick as _pick
+except ImportError:  # module copied outside ruralkit: messages in English
+
+    def _pick(texts):
+        return texts["en"]
+
+
 __all__ = [
     "ColumnNotFoundError",
     "Design",
     "DesignError",
+    "GLMResult",
     "LonelyPSUError",
     "NonNumericColumnError",
     "SurveyError",
@@ -118,17 +134,51 @@ def _as_list(cols: ColumnSpec | None) -> list[str]:
     return [cols]  # a single column name
 
 
+# How the roles passed to _check_columns read in Chinese error messages.
+_ROLE_ZH = {
+    "weights": "权重 (weights) 列",
+    "strata": "层 (strata) 列",
+    "cluster": "群 (cluster) 列",
+    "fpc": "有限总体校正 (fpc) 列",
+    "variable": "变量列",
+    "by": "分组 (by) 列",
+    "item": "题目列",
+    "between": "比较组 (between) 列",
+    "formula": "公式中的列",
+    "n_col": "样本量 (n_col) 列",
+    "columns": "列 (columns)",
+}
+
+# The statistic named in NonNumericColumnError messages, in Chinese.
+_PURPOSE_ZH = {
+    "mean": "均值",
+    "total": "总数",
+    "finite population correction": "有限总体校正",
+    "scale score": "量表得分",
+    "reliability": "信度",
+    "regression": "回归",
+}
+
+
 def _check_columns(data: pd.DataFrame, cols: Sequence[str], role: str) -> None:
     available = [str(c) for c in data.columns]
     for col in cols:
         if col not in data.columns:
             close = difflib.get_close_matches(str(col), available, n=3)
-            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            names = ", ".join(repr(c) for c in close)
             shown = ", ".join(available[:30]) + (" ..." if len(available) > 30 else "")
-            raise ColumnNotFoundError(
-                f"{role} column {col!r} is not in the data.{hint} "
-                f"Available columns: {shown}."
-            )
+            raise ColumnNotFoundError(_pick({
+                "en": (
+                    f"{role} column {col!r} is not in the data."
+                    + (f" Did you mean {names}?" if close else "")
+                    + f" Available columns: {shown}."
+                ),
+                "zh": (
+                    f"{_ROLE_ZH.get(role, role + ' 列')} {col!r} 不在数据中。"
+                    + (f"您是不是想用 {names}？" if close else "")
+                    + f"可用的列：{shown}。"
+                ),
+            }))
 
 
 def _row_labels(index: pd.Index, mask: np.ndarray, limit: int = 5) -> str:
@@ -151,11 +201,20 @@ def _numeric_values(series: pd.Series, name: str, purpose: str) -> np.ndarray:
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.astype("float64").to_numpy()
     if _is_text(series) or not pd.api.types.is_numeric_dtype(series.dtype):
-        raise NonNumericColumnError(
-            f"column {name!r} holds text (dtype {series.dtype}), so a {purpose} is not "
-            f"defined. Use .proportion({name!r}) for the share of each answer, or convert "
-            f"coded answers to numbers first, e.g. df[{name!r}] = pd.to_numeric(df[{name!r}])."
-        )
+        raise NonNumericColumnError(_pick({
+            "en": (
+                f"column {name!r} holds text (dtype {series.dtype}), so a {purpose} is not "
+                f"defined. Use .proportion({name!r}) for the share of each answer, or convert "
+                f"coded answers to numbers first, e.g. "
+                f"df[{name!r}] = pd.to_numeric(df[{name!r}])."
+            ),
+            "zh": (
+                f"列 {name!r} 是文字（类型 {series.dtype}），不能计算"
+                f"{_PURPOSE_ZH.get(purpose, purpose)}。要看每种回答所占的比例，请用 "
+                f".proportion({name!r})；如果回答是数字编码，请先转成数字，例如 "
+                f"df[{name!r}] = pd.to_numeric(df[{name!r}])。"
+            ),
+        }))
     return series.astype("float64").to_numpy(na_value=np.nan)
 
 
@@ -292,11 +351,20 @@ class Design:
             for col in cols:
                 miss = data[col].isna().to_numpy()
                 if miss.any():
-                    raise DesignError(
-                        f"{role} column {col!r} has {int(miss.sum())} missing values "
-                        f"(rows {_row_labels(data.index, miss)}); every respondent needs a "
-                        f"{role} label: fill them in or drop those rows before building the Design."
-                    )
+                    role_zh = "层" if role == "strata" else "群"
+                    raise DesignError(_pick({
+                        "en": (
+                            f"{role} column {col!r} has {int(miss.sum())} missing values "
+                            f"(rows {_row_labels(data.index, miss)}); every respondent needs a "
+                            f"{role} label: fill them in or drop those rows before building "
+                            f"the Design."
+                        ),
+                        "zh": (
+                            f"{_ROLE_ZH[role]} {col!r} 有 {int(miss.sum())} 个缺失值"
+                            f"（行 {_row_labels(data.index, miss)}）。每位受访者都要有所属"
+                            f"{role_zh}的标签：请先补上，或删掉这些行，再建立 Design。"
+                        ),
+                    }))
 
         # strata codes ------------------------------------------------------
         if self.strata_cols:
@@ -386,26 +454,49 @@ class Design:
                 pd.api.types.is_numeric_dtype(w_series.dtype)
                 or pd.api.types.is_bool_dtype(w_series.dtype)
             ):
-                raise WeightError(
-                    f"weights column {weights!r} holds text (dtype {w_series.dtype}); "
-                    f"convert it with pd.to_numeric first."
-                )
+                raise WeightError(_pick({
+                    "en": (
+                        f"weights column {weights!r} holds text (dtype {w_series.dtype}); "
+                        f"convert it with pd.to_numeric first."
+                    ),
+                    "zh": (
+                        f"权重列 {weights!r} 是文字（类型 {w_series.dtype}）；"
+                        f"请先用 pd.to_numeric 转成数字。"
+                    ),
+                }))
             w = w_series.astype("float64").to_numpy(na_value=np.nan)
             miss = np.isnan(w)
             if miss.any():
-                raise WeightError(
-                    f"weights column {weights!r} has {int(miss.sum())} missing values "
-                    f"(rows {_row_labels(data.index, miss)}). Every respondent needs a weight: "
-                    f"fix or drop these rows before building the Design."
-                )
+                rows = _row_labels(data.index, miss)
+                raise WeightError(_pick({
+                    "en": (
+                        f"weights column {weights!r} has {int(miss.sum())} missing values "
+                        f"(rows {rows}). Every respondent needs a weight: fix or drop these "
+                        f"rows before building the Design."
+                    ),
+                    "zh": (
+                        f"权重列 {weights!r} 有 {int(miss.sum())} 个缺失值（行 {rows}）。"
+                        f"每位受访者都要有权重：请先补上，或删掉这些行，再建立 Design。"
+                    ),
+                }))
             neg = w < 0
             if neg.any():
-                raise WeightError(
-                    f"weights column {weights!r} has {int(neg.sum())} negative values "
-                    f"(rows {_row_labels(data.index, neg)}). Sampling weights must be >= 0."
-                )
+                rows = _row_labels(data.index, neg)
+                raise WeightError(_pick({
+                    "en": (
+                        f"weights column {weights!r} has {int(neg.sum())} negative values "
+                        f"(rows {rows}). Sampling weights must be >= 0."
+                    ),
+                    "zh": (
+                        f"权重列 {weights!r} 有 {int(neg.sum())} 个负数（行 {rows}）。"
+                        f"抽样权重不能小于 0。"
+                    ),
+                }))
             if not np.all(np.isfinite(w)):
-                raise WeightError(f"weights column {weights!r} has infinite values.")
+                raise WeightError(_pick({
+                    "en": f"weights column {weights!r} has infinite values.",
+                    "zh": f"权重列 {weights!r} 里有无穷大的值。",
+                }))
         elif popsize is not None:
             w = (popsize / n_h)[stratum]
         else:
@@ -428,14 +519,27 @@ class Design:
             if lonely_psu == "fail":
                 idx = np.flatnonzero(lonely)
                 names = ", ".join(self._stratum_label(int(i)) for i in idx[:5])
-                more = f" and {len(idx) - 5} more" if len(idx) > 5 else ""
-                raise LonelyPSUError(
-                    f"{len(idx)} stratum/strata have only one PSU, so their variance cannot be "
-                    f"estimated: {names}{more}. Merge such strata with similar ones, or choose a "
-                    f"rule with lonely_psu='adjust' (conservative, centres the PSU at zero), "
-                    f"'remove' or 'certainty' (the stratum adds no variance), as R's "
-                    f"options(survey.lonely.psu=...)."
-                )
+                extra = len(idx) - 5
+                raise LonelyPSUError(_pick({
+                    "en": (
+                        f"{len(idx)} stratum/strata have only one PSU, so their variance "
+                        f"cannot be estimated: {names}"
+                        + (f" and {extra} more" if extra > 0 else "")
+                        + ". Merge such strata with similar ones, or choose a rule with "
+                        "lonely_psu='adjust' (conservative, centres the PSU at zero), "
+                        "'remove' or 'certainty' (the stratum adds no variance), as R's "
+                        "options(survey.lonely.psu=...)."
+                    ),
+                    "zh": (
+                        f"有 {len(idx)} 个层只抽到一个群（抽样单元，PSU），这些层的方差无法"
+                        f"估计：{names}"
+                        + (f"，还有 {extra} 个" if extra > 0 else "")
+                        + "。请把这样的层和相近的层合并，或者用 lonely_psu= 选一种处理办法："
+                        "'adjust'（保守，把这个群的总数和 0 比较）、'remove' 或 "
+                        "'certainty'（这个层不计入方差），与 R 的 "
+                        "options(survey.lonely.psu=...) 相同。"
+                    ),
+                }))
             if lonely_psu == "adjust":
                 a_h[lonely] = f_h[lonely]
         self_representing = f_h < 1e-7
@@ -488,7 +592,7 @@ class Design:
         return _group_codes(self.data, by_cols)
 
     def _var_totals(
-        self, u: np.ndarray, psu: np.ndarray, dom: np.ndarray, n_dom: int
+        self, u: np.ndarray, psu: np.ndarray, dom: np.ndarray, n_dom: int, *, cov: bool = False
     ) -> np.ndarray:
         """Design variance of the domain totals of the scores ``u`` (m x k).
 
@@ -496,10 +600,14 @@ class Design:
         stratum with no row in a domain enter through ``n_h`` analytically::
 
             sum_i (z_i - zbar)^2 * n/(n-1) = (sum z_i^2 - (sum z_i)^2 / n) * n/(n-1)
+
+        With ``cov=True`` the result is the full covariance matrix of the k
+        totals of each domain (n_dom x k x k), by the same formula with
+        ``z_ij z_il`` in place of ``z_ij^2``; its diagonal is the variance.
         """
         k = u.shape[1]
         if u.shape[0] == 0:
-            return np.zeros((n_dom, k))
+            return np.zeros((n_dom, k, k) if cov else (n_dom, k))
         pair = psu * n_dom + dom
         pair_code, pair_key = pd.factorize(pair)
         n_pair = len(pair_key)
@@ -512,17 +620,32 @@ class Design:
             hd_dom = hd_key % n_dom
             b = self._b_h[hd_key // n_dom]
         var = np.empty((n_dom, k))
+        zs, ss = [], []
         for j in range(k):
             z = np.bincount(pair_code, weights=u[:, j], minlength=n_pair)
             v = np.bincount(pair_dom, weights=a * z * z, minlength=n_dom)
             if b_needed:
                 s = np.bincount(hd_code, weights=z, minlength=len(hd_key))
                 v -= np.bincount(hd_dom, weights=b * s * s, minlength=n_dom)
+                if cov:
+                    ss.append(s)
+            if cov:
+                zs.append(z)
             var[:, j] = v
         # rounding can leave tiny negative values where the variance is zero
         scale = np.maximum(np.abs(var), 1.0)
         var[(var < 0) & (var > -1e-12 * scale)] = 0.0
-        return var
+        if not cov:
+            return var
+        out = np.empty((n_dom, k, k))
+        for j in range(k):
+            out[:, j, j] = var[:, j]
+            for m in range(j):
+                c = np.bincount(pair_dom, weights=a * zs[j] * zs[m], minlength=n_dom)
+                if b_needed:
+                    c -= np.bincount(hd_dom, weights=b * ss[j] * ss[m], minlength=n_dom)
+                out[:, j, m] = out[:, m, j] = c
+        return out
 
     def _estimate(
         self,
@@ -919,7 +1042,10 @@ class Design:
                     f"{lev!r} is not a value of {between!r}; values present: "
                     f"{sorted(present, key=_sort_key)[:20]}"
                 )
-        side = np.where(group_col.eq(b).to_numpy(), 1, np.where(group_col.eq(a).to_numpy(), 0, -1))
+        # Nullable columns give NA for rows in neither group: those rows count as neither.
+        is_b = group_col.eq(b).fillna(False).to_numpy(dtype=bool)
+        is_a = group_col.eq(a).fillna(False).to_numpy(dtype=bool)
+        side = np.where(is_b, 1, np.where(is_a, 0, -1))
 
         if by_cols:
             gcode, gkeys = _group_codes(self.data, by_cols)
@@ -985,6 +1111,486 @@ class Design:
         out["n_b"] = np.repeat(n_rows[1::2], k).astype(np.int64)
         out.attrs["levels"] = (a, b)
         return out
+
+    # -- regression ----------------------------------------------------------------
+
+    def glm(
+        self,
+        formula: str,
+        *,
+        family: Literal["gaussian", "binomial"] = "gaussian",
+        level: float = 0.95,
+    ) -> GLMResult:
+        """Design-based linear or logistic regression, as R's ``svyglm()``.
+
+        The coefficients are weighted (pseudo-)maximum-likelihood estimates:
+        the generalised linear model fitted by statsmodels with the sampling
+        weights as ``var_weights``.  Their standard errors come from
+        linearising the estimating equations, with the design variance of a
+        total computed exactly as for :meth:`total` (PSU totals within
+        strata, ``n_h / (n_h - 1)``, fpc, the lonely-PSU rule)::
+
+            V(b) = A^-1 Var(sum_i U_i) A^-1,   U_i = w_i x_i (y_i - mu_i),
+            A = sum_i w_i v_i x_i x_i'          (v_i = 1, or mu_i (1 - mu_i) for binomial)
+
+        This is R's ``svyglm(formula, design, family=gaussian())`` or
+        ``family=quasibinomial()`` (``svy.varcoef``).
+
+        Parameters
+        ----------
+        formula : str
+            A patsy formula as in ``statsmodels.formula.api``, e.g.
+            ``"income ~ age + C(township) + np.log(land)"``: text columns become
+            dummy variables against their first level in sorted order (R's
+            default too), ``a:b`` and ``a * b`` give interactions, ``I(x ** 2)``
+            computes.  Column names with dots written as in R (``acs.k3``) are
+            understood; other names that are not Python names need
+            ``Q("household size")``.  Names not in the data are looked up
+            where ``glm`` is called (so ``np.log`` needs ``import numpy as np``).
+        family : {"gaussian", "binomial"}, default "gaussian"
+            ``"gaussian"``: linear regression (identity link).  ``"binomial"``:
+            logistic regression (logit link) of a 0/1 outcome or of a
+            proportion, R's ``quasibinomial()``: same estimates as a weighted
+            binomial fit, no complaint about non-integer weighted counts.  A
+            True/False outcome counts True as 1, e.g. ``"I(answer == 'yes') ~
+            age"``; a text outcome is an error.
+        level : float, default 0.95
+            Confidence level of the intervals.
+
+        Returns
+        -------
+        GLMResult
+            ``.params``, ``.bse``, ``.cov_params()``, ``.df_resid``, ``.nobs``,
+            ``.summary_frame()`` (one row per coefficient: ``term, estimate,
+            se, ci_low, ci_high, t, p_value`` and for binomial ``odds_ratio,
+            or_ci_low, or_ci_high``).
+
+        Notes
+        -----
+        Missing values: rows with a missing value in any variable of the
+        model are left out of the fit (R's ``na.action=na.omit``), but the
+        design is kept as R keeps it: their PSUs still count in ``n_h``, so
+        the variance is that of a domain, as with ``na_rm``.  The design
+        degrees of freedom count only the PSUs and strata that have rows in
+        the fit (R's ``degf()`` of the subset design), so they can be fewer
+        than :attr:`degf`.
+
+        Tests and intervals use the t distribution with ``df_resid = degf + 1
+        - p`` degrees of freedom (p coefficients), as R's ``summary.svyglm``
+        and its default (Wald) ``confint``.
+
+        Terms that are linear combinations of others (e.g. a category with no
+        rows left after dropping missing values) are an error; R would report
+        their coefficients as NA.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({
+        ...     "township": ["A"] * 6 + ["B"] * 6,
+        ...     "village": [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6],
+        ...     "w": [10.0, 12, 8, 9, 11, 10, 9, 12, 10, 8, 11, 9],
+        ...     "age": [34, 51, 45, 29, 62, 38, 47, 55, 41, 36, 58, 44],
+        ...     "voted": [0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 0],
+        ... })
+        >>> d = Design(df, weights="w", strata="township", cluster="village")
+        >>> fit = d.glm("voted ~ age", family="binomial")
+        >>> fit.summary_frame()[["term", "estimate", "se", "odds_ratio"]].round(3)
+                term  estimate     se  odds_ratio
+        0  Intercept    -13.29  3.387        0.00
+        1        age      0.30  0.061        1.35
+        >>> fit.df_resid  # 6 villages - 2 townships + 1 - 2 coefficients
+        3
+        """
+        if family not in ("gaussian", "binomial"):
+            raise ValueError(
+                f"family must be 'gaussian' (linear regression) or 'binomial' (logistic "
+                f"regression, R's quasibinomial), not {family!r}"
+            )
+        if not isinstance(formula, str) or "~" not in formula:
+            raise ValueError(
+                f"formula must be a string such as 'income ~ age + township', not {formula!r}"
+            )
+        if not 0 < level < 1:
+            raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
+        import patsy
+        from scipy import linalg
+        from statsmodels.genmod import families
+        from statsmodels.genmod.generalized_linear_model import GLM
+
+        n = len(self.data)
+        frame = self.data.set_axis(pd.RangeIndex(n), axis=0)  # rows by position
+        try:
+            y_frame, x_frame = patsy.dmatrices(
+                _quote_dotted_names(formula, self.data.columns),
+                frame,
+                eval_env=patsy.EvalEnvironment.capture(1),  # the caller's names, as smf
+                NA_action="drop",
+                return_type="dataframe",
+            )
+        except patsy.PatsyError as exc:
+            name = _unknown_formula_name(exc, formula)
+            if name is not None:
+                _check_columns(self.data, [name], "formula")
+            raise SurveyError(_pick({
+                "en": f"could not build the model from formula {formula!r}: {exc}",
+                "zh": f"无法按公式 {formula!r} 建立模型：{exc}",
+            })) from exc
+        y = _formula_outcome(y_frame, family)
+        rows = x_frame.index.to_numpy()
+        names = [_clean_term(c) for c in x_frame.columns]
+        if len(rows) == 0:
+            raise SurveyError(_pick({
+                "en": f"no row has values for every variable of {formula!r}",
+                "zh": f"没有任何一行同时具备公式 {formula!r} 中所有变量的值",
+            }))
+        x = x_frame.to_numpy(dtype=np.float64)
+        p = x.shape[1]
+        w_rows = self._w[rows]
+        w = w_rows / self._w.mean()  # R's rescale=TRUE; the scale changes no result
+        used = w_rows != 0
+        if np.linalg.matrix_rank(x[used]) < p:
+            aliased = ", ".join(names[j] for j in _aliased_columns(x[used]))
+            raise SurveyError(_pick({
+                "en": (
+                    f"the model cannot tell apart the effects of {aliased}: among the "
+                    f"{int(used.sum())} rows used (rows with missing values are left out) "
+                    f"they are linear combinations of the other terms (R reports NA for "
+                    f"them). Remove them from the formula."
+                ),
+                "zh": (
+                    f"模型无法区分 {aliased} 的作用：在用到的 {int(used.sum())} 行中"
+                    f"（有缺失值的行不算），它们是其他项的线性组合（R 会把它们的系数报为 NA）。"
+                    f"请从公式中去掉它们。"
+                ),
+            }))
+
+        fam = families.Gaussian() if family == "gaussian" else families.Binomial()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            res = GLM(y, x, family=fam, var_weights=w).fit(
+                maxiter=100, tol=0.0, atol=0.0, rtol=1e-12
+            )
+        separated = any("separation" in str(c.message) for c in caught)
+        if separated or not res.converged:
+            warnings.warn(
+                _pick({
+                    "en": (
+                        f"the {family} regression {formula!r} did not converge, or some "
+                        f"fitted probabilities are 0 or 1: a predictor may separate the "
+                        f"outcome perfectly, and its estimate and standard error are then "
+                        f"meaningless (R warns 'fitted probabilities numerically 0 or 1')."
+                    ),
+                    "zh": (
+                        f"{family} 回归 {formula!r} 没有收敛，或者有的拟合概率为 0 或 1："
+                        f"可能某个自变量把因变量完全分开了，这时它的估计值和标准误没有意义。"
+                    ),
+                }),
+                UserWarning,
+                stacklevel=2,
+            )
+        for c in caught:  # pass on what statsmodels said beyond that (and overflows)
+            if not (
+                "separation" in str(c.message)
+                or issubclass(c.category, RuntimeWarning)
+                or c.category.__name__ == "ConvergenceWarning"
+            ):
+                warnings.warn(c.message, c.category, stacklevel=2)
+        beta = np.asarray(res.params, dtype=np.float64)
+        eta = x @ beta
+        # Both links are canonical, so the estimating function of row i is
+        # w_i x_i (y_i - mu_i) (R: model.matrix * working residuals * working weights)
+        # and the working weight is w_i v(mu_i).
+        if family == "gaussian":
+            mu, work = eta, w
+        else:
+            mu = special.expit(eta)
+            work = w * mu * (1 - mu)
+        score = x * (w * (y - mu))[:, None]
+        # A^-1 = (X' W X)^-1 from the QR of sqrt(W) X, as R's summary.glm
+        r = np.linalg.qr(x * np.sqrt(work)[:, None], mode="r")
+        r_inv = linalg.solve_triangular(r, np.eye(p))
+        a_inv = r_inv @ r_inv.T
+        vcov = self._var_totals(
+            score @ a_inv, self._psu[rows], np.zeros(len(rows), dtype=np.int64), 1, cov=True
+        )[0]
+        kept = rows[used]
+        degf = int(np.unique(self._psu[kept]).size - np.unique(self._stratum[kept]).size)
+        return GLMResult(
+            formula=formula,
+            family=family,
+            names=names,
+            params=beta,
+            vcov=vcov,
+            degf=degf,
+            nobs=int(used.sum()),
+            level=level,
+        )
+
+
+# ---------------------------------------------------------------------------
+# Regression results and formula helpers
+# ---------------------------------------------------------------------------
+
+
+class GLMResult:
+    """Coefficients of a design-based regression from :meth:`Design.glm`.
+
+    Attributes
+    ----------
+    params : pandas.Series
+        The coefficients, indexed by term (``"Intercept"``, ``"age"``,
+        ``"township[T.B]"``, ...).
+    bse : pandas.Series
+        Their design-based standard errors.
+    tvalues, pvalues : pandas.Series
+        t statistics and two-sided p-values on ``df_resid`` degrees of freedom.
+    df_resid : int
+        ``degf + 1 - p``, the degrees of freedom of tests and intervals (R's
+        ``df.residual`` of an ``svyglm``).
+    degf : int
+        Design degrees of freedom of the rows in the fit (#PSUs - #strata).
+    nobs : int
+        Rows in the fit (complete cases with a nonzero weight).
+    family, formula, level
+        As passed to :meth:`Design.glm`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"village": [1, 1, 2, 2, 3, 3], "w": [2.0, 1, 2, 1, 2, 1],
+    ...                    "x": [1.0, 2, 3, 4, 5, 6], "y": [1.0, 3, 2, 5, 4, 6]})
+    >>> fit = Design(df, weights="w", cluster="village").glm("y ~ x")
+    >>> fit.summary_frame()[["term", "estimate", "se"]].round(3)
+            term  estimate     se
+    0  Intercept     0.205  0.392
+    1          x     0.872  0.085
+    """
+
+    def __init__(
+        self,
+        *,
+        formula: str,
+        family: str,
+        names: list[str],
+        params: np.ndarray,
+        vcov: np.ndarray,
+        degf: int,
+        nobs: int,
+        level: float,
+    ) -> None:
+        index = pd.Index(names, name="term")
+        self.formula = formula
+        self.family = family
+        self.params = pd.Series(params, index=index, name="estimate")
+        self.bse = pd.Series(np.sqrt(np.diag(vcov)), index=index, name="se")
+        self._vcov = pd.DataFrame(vcov, index=index, columns=index)
+        self.degf = degf
+        self.df_resid = degf + 1 - len(names)
+        self.nobs = nobs
+        self.level = level
+
+    @property
+    def tvalues(self) -> pd.Series:
+        """Coefficient over standard error."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (self.params / self.bse).rename("t")
+
+    @property
+    def pvalues(self) -> pd.Series:
+        """Two-sided p-values from the t distribution with ``df_resid`` df."""
+        t = self.tvalues.to_numpy()
+        if self.df_resid <= 0:
+            p = np.full(len(t), np.nan)
+        else:
+            p = 2 * stats.t.sf(np.abs(t), self.df_resid)
+        return pd.Series(p, index=self.params.index, name="p_value")
+
+    def cov_params(self) -> pd.DataFrame:
+        """Design-based covariance matrix of the coefficients (R's ``vcov``)."""
+        return self._vcov.copy()
+
+    def conf_int(self, level: float | None = None) -> pd.DataFrame:
+        """Confidence intervals ``estimate +/- t(df_resid) * se`` (R's ``confint``).
+
+        Parameters
+        ----------
+        level : float, optional
+            Default: the ``level`` of the fit.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``ci_low, ci_high`` indexed by term.
+        """
+        level = self.level if level is None else level
+        if not 0 < level < 1:
+            raise ValueError(f"level must be between 0 and 1 (e.g. 0.95), not {level!r}")
+        if self.df_resid <= 0:
+            q = math.nan
+        else:
+            q = float(stats.t.ppf(1 - (1 - level) / 2, self.df_resid))
+        return pd.DataFrame(
+            {"ci_low": self.params - q * self.bse, "ci_high": self.params + q * self.bse}
+        )
+
+    def summary_frame(self, level: float | None = None) -> pd.DataFrame:
+        """One row per coefficient: ``term, estimate, se, ci_low, ci_high, t, p_value``.
+
+        For ``family="binomial"`` also ``odds_ratio, or_ci_low, or_ci_high``
+        (the exponentiated estimate and interval).
+
+        Parameters
+        ----------
+        level : float, optional
+            Confidence level; default: the ``level`` of the fit.
+        """
+        ci = self.conf_int(level)
+        out = pd.DataFrame({
+            "term": self.params.index.to_numpy(dtype=object),
+            "estimate": self.params.to_numpy(),
+            "se": self.bse.to_numpy(),
+            "ci_low": ci["ci_low"].to_numpy(),
+            "ci_high": ci["ci_high"].to_numpy(),
+            "t": self.tvalues.to_numpy(),
+            "p_value": self.pvalues.to_numpy(),
+        })
+        if self.family == "binomial":
+            out["odds_ratio"] = np.exp(out["estimate"])
+            out["or_ci_low"] = np.exp(out["ci_low"])
+            out["or_ci_high"] = np.exp(out["ci_high"])
+        return out
+
+    def _header(self) -> list[str]:
+        kind = "linear" if self.family == "gaussian" else "logistic"
+        pct = f"{100 * self.level:g}%"
+        return [
+            f"Design-based {kind} regression ({self.family}, as R's svyglm): {self.formula}",
+            f"{self.nobs} observations, design df {self.degf}, residual df {self.df_resid}; "
+            f"{pct} intervals and p-values from t({self.df_resid})",
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join([*self._header(), self.summary_frame().to_string(index=False)])
+
+    def _repr_html_(self) -> str:
+        import html
+
+        head = "<br>".join(html.escape(line) for line in self._header())
+        return f"<p>{head}</p>" + self.summary_frame().to_html(index=False)
+
+
+# R-syntactic names (letters, digits, dots, underscores) with a dot, such as acs.k3
+_DOTTED_NAME = re.compile(r"[A-Za-z.][A-Za-z0-9._]*")
+_STRING_LITERAL = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+
+
+def _quote_dotted_names(formula: str, columns: pd.Index) -> str:
+    """Write the data's R-style dotted column names in ``formula`` as ``Q("acs.k3")``.
+
+    Python would read ``acs.k3`` as the attribute ``k3`` of ``acs``; R reads a
+    column name.  Text inside string literals is left alone.
+    """
+    names = sorted(
+        {
+            c for c in columns
+            if isinstance(c, str) and "." in c and _DOTTED_NAME.fullmatch(c)
+            and not re.match(r"\.\d", c)
+        },
+        key=len,
+        reverse=True,
+    )
+    if not names:
+        return formula
+    pattern = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, names)) + r")(?![\w.])")
+    parts = _STRING_LITERAL.split(formula)
+    for i in range(0, len(parts), 2):  # odd parts are string literals
+        parts[i] = pattern.sub(lambda m: f'Q("{m.group(0)}")', parts[i])
+    return "".join(parts)
+
+
+def _clean_term(name: str) -> str:
+    """``Q("acs.k3")`` -> ``acs.k3`` in coefficient names."""
+    return re.sub(r"""Q\((["'])(.*?)\1\)""", r"\2", name)
+
+
+def _unknown_formula_name(exc: Exception, formula: str) -> str | None:
+    """The column name a formula used but the data lacks, if that is what failed."""
+    cause = exc.__cause__
+    if not isinstance(cause, NameError):
+        return None
+    name = getattr(cause, "name", None)
+    if name is None:  # Q("x") of a name that is nowhere
+        found = re.search(r"""no data named (["'])(.*)\1 found""", str(cause))
+        return found.group(2) if found else None
+    # an R-style dotted name that is not a column: Python stopped at its first part
+    dotted = re.search(
+        rf"(?<![\w.]){re.escape(name)}(\.[A-Za-z0-9._]+)(?![\w.])(?!\s*\()", formula
+    )
+    if dotted:
+        return name + dotted.group(1)
+    if re.search(rf"(?<![\w.]){re.escape(name)}\s*[.(]", formula):
+        return None  # a module or function (np.log without numpy imported)
+    return name
+
+
+def _formula_outcome(y_frame: pd.DataFrame, family: str) -> np.ndarray:
+    """The outcome of a patsy model as float64, or a clear error."""
+    info = y_frame.design_info
+    factors = [f for term in info.terms for f in term.factors]
+    if len(factors) != 1:
+        raise SurveyError(_pick({
+            "en": f"the formula needs exactly one outcome left of '~', not {len(factors)}",
+            "zh": f"公式 '~' 左边要有且只有一个因变量，现在有 {len(factors)} 个",
+        }))
+    factor = factors[0]
+    name = _clean_term(factor.name())
+    finfo = info.factor_infos[factor]
+    if finfo.type == "categorical":
+        cats = list(finfo.categories)
+        if True in cats and all(isinstance(c, bool | np.bool_) for c in cats):
+            return y_frame.iloc[:, cats.index(True)].to_numpy(dtype=np.float64)
+        shown = ", ".join(repr(c) for c in cats[:10]) + (" ..." if len(cats) > 10 else "")
+        last = cats[-1] if cats else "yes"
+        raise NonNumericColumnError(_pick({
+            "en": (
+                f"the outcome {name!r} holds text ({shown}), but a regression needs a "
+                f"numeric outcome. For a logistic regression code it 0/1, e.g. write the "
+                f"formula as \"I({name} == {last!r}) ~ ...\" (1 where the answer is "
+                f"{last!r}), with family='binomial'."
+            ),
+            "zh": (
+                f"因变量 {name!r} 是文字（{shown}），回归需要数字的因变量。做 logistic "
+                f"回归请把它编码为 0/1，例如把公式写成 \"I({name} == {last!r}) ~ ...\""
+                f"（回答为 {last!r} 时记为 1），并用 family='binomial'。"
+            ),
+        }))
+    y = y_frame.iloc[:, 0].to_numpy(dtype=np.float64)
+    if family == "binomial" and (y.min() < 0 or y.max() > 1):
+        raise SurveyError(_pick({
+            "en": (
+                f"a binomial (logistic) regression needs an outcome coded 0/1 or a proportion "
+                f"between 0 and 1; {name!r} runs from {y.min():g} to {y.max():g}. Use "
+                f"family='gaussian' for a linear regression."
+            ),
+            "zh": (
+                f"二项 (logistic) 回归的因变量必须是 0/1 编码或 0 到 1 之间的比例；"
+                f"{name!r} 的取值从 {y.min():g} 到 {y.max():g}。线性回归请用 family='gaussian'。"
+            ),
+        }))
+    return y
+
+
+def _aliased_columns(x: np.ndarray) -> list[int]:
+    """Columns that are linear combinations of earlier ones (R's NA coefficients)."""
+    kept: list[int] = []
+    aliased: list[int] = []
+    for j in range(x.shape[1]):
+        if np.linalg.matrix_rank(x[:, [*kept, j]]) == len(kept) + 1:
+            kept.append(j)
+        else:
+            aliased.append(j)
+    return aliased
 
 
 _MAX_LEVELS = 1000
