@@ -230,6 +230,22 @@ def _group_codes(frame: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.D
     return codes, keys
 
 
+def _plain_numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable booleans and numbers as float64 with NaN, which patsy understands.
+
+    A boolean becomes a 0/1 number, so its coefficient is named after the column.
+    """
+    types = pd.api.types
+    nullable = [
+        c for c, dt in frame.dtypes.items()
+        if types.is_bool_dtype(dt)
+        or (types.is_extension_array_dtype(dt) and types.is_numeric_dtype(dt))
+    ]
+    if not nullable:
+        return frame
+    return frame.assign(**{c: frame[c].astype("float64") for c in nullable})
+
+
 def _expit(x: np.ndarray) -> np.ndarray:
     return special.expit(x)
 
@@ -1219,7 +1235,7 @@ class Design:
         from statsmodels.genmod.generalized_linear_model import GLM
 
         n = len(self.data)
-        frame = self.data.set_axis(pd.RangeIndex(n), axis=0)  # rows by position
+        frame = _plain_numeric(self.data).set_axis(pd.RangeIndex(n), axis=0)  # rows by position
         try:
             y_frame, x_frame = patsy.dmatrices(
                 _quote_dotted_names(formula, self.data.columns),
@@ -1688,7 +1704,9 @@ def likert_table(
         ``item, level, share, [se, ci_low, ci_high,] count, n, dont_know,
         refused``: ``count`` respondents chose the level, ``n`` gave a
         substantive answer to the item, and ``dont_know``/``refused`` are the
-        item's weighted rates (repeated on each of its rows).
+        item's weighted rates (repeated on each of its rows). With cleaned
+        data (codes already turned into NA, as ``load_trust_survey()`` gives)
+        the rates cannot be known and are NaN: load with ``raw=True``.
 
     Examples
     --------
@@ -1719,12 +1737,17 @@ def likert_table(
     for item in item_cols:  # loop over items (a handful), not over domains
         col = frame[item]
         answered = col.notna().to_numpy()
-        is_dk = col.eq(dont_know).to_numpy() if dont_know is not None else np.zeros(len(col), bool)
-        is_rf = col.eq(refused).to_numpy() if refused is not None else np.zeros(len(col), bool)
+        none = np.zeros(len(col), bool)
+        is_dk = col.eq(dont_know).fillna(False).to_numpy(bool) if dont_know is not None else none
+        is_rf = col.eq(refused).fillna(False).to_numpy(bool) if refused is not None else none
         w_asked = w_all[answered].sum()
         with np.errstate(invalid="ignore", divide="ignore"):
             dk_rate = w_all[is_dk].sum() / w_asked
             rf_rate = w_all[is_rf].sum() / w_asked
+        if not (is_dk | is_rf).any() and not answered.all():
+            # Cleaned data: the codes are already NA, so the rates are unknown
+            # here (load with raw=True to see them), not zero.
+            dk_rate = rf_rate = np.nan
         substantive = col.where(~col.isin(special_codes)) if special_codes else col
         if levels is not None:
             lev = list(levels)

@@ -1254,3 +1254,31 @@ def test_difference_between_groups_of_a_nullable_column():
     want = Design(plain, weights="w", cluster="psu").difference("y", between="g",
                                                                 levels=(-1, 0))
     pd.testing.assert_frame_equal(got, want)
+
+
+def test_likert_table_on_cleaned_items_reports_unknown_dk_rates():
+    raw = pd.DataFrame({"q": [1, 2, 8, 2, 9, 1], "w": [1.0] * 6})
+    clean = raw.assign(q=raw["q"].astype("Int64").mask(raw["q"].isin([8, 9])))
+    t_raw = likert_table(raw, ["q"], weights="w")
+    t_clean = likert_table(clean, ["q"], weights="w")
+    pd.testing.assert_series_equal(t_raw["share"], t_clean["share"])
+    assert t_raw["dont_know"].iloc[0] == pytest.approx(1 / 6)
+    assert t_clean["dont_know"].isna().all() and t_clean["refused"].isna().all()
+
+
+def test_glm_accepts_nullable_columns_as_loaded_by_ruralkit():
+    # The kit's loaders give Int64 / boolean columns with NA; a fit on them must
+    # equal the fit on plain float columns with NaN.
+    rng = np.random.default_rng(0)
+    n = 200
+    plain = pd.DataFrame({
+        "psu": np.repeat(np.arange(20), 10), "w": rng.uniform(1, 3, n),
+        "x": rng.normal(size=n), "flag": (rng.random(n) < 0.4).astype(float),
+    })
+    plain["y"] = (rng.random(n) < 0.3 + 0.3 * plain["flag"]).astype(float)
+    plain.loc[[3, 17], "y"] = np.nan
+    nullable = plain.assign(y=plain["y"].astype("boolean"), flag=plain["flag"].astype("boolean"))
+    a = Design(plain, weights="w", cluster="psu").glm("y ~ x + flag", family="binomial")
+    b = Design(nullable, weights="w", cluster="psu").glm("y ~ x + flag", family="binomial")
+    pd.testing.assert_frame_equal(a.summary_frame(), b.summary_frame())
+    assert b.nobs == n - 2

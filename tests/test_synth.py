@@ -284,3 +284,15 @@ def test_bad_sizes_are_refused():
         synth.generate(1, villages_per_township=3)
     with pytest.raises(ValueError, match="Unknown table"):
         synth.generate(1, tables=("village",))
+
+
+def test_datasheet_design_effect_assumption_matches_the_survey():
+    from ruralkit.survey import Design
+    from ruralkit.synth.datasheet import ASSUMED_DEFF
+
+    s = synth.generate()["trust_survey"]
+    s["satisfied"] = (s["sat_township"] >= 4).astype(float).where(s["sat_township"] <= 5)
+    design = Design(s, weights="weight", strata=["year", "township_id"], cluster="village_id",
+                    nest=True)
+    deff = design.mean("satisfied")["deff"].iloc[0]
+    assert abs(deff / ASSUMED_DEFF - 1) < 0.25, deff

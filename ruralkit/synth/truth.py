@@ -126,7 +126,7 @@ _truth: dict[str, Any] = {
             "party_member": 0.25,
         },
         "township_sd": 0.15,
-        "village_sd": 0.20,
+        "village_sd": 0.5,
     },
     "disputes": {
         "years": list(range(2016, 2025)),
