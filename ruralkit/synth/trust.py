@@ -168,9 +168,8 @@ def make_trust_survey(
         cuts = np.array([_CUT_GREAT_DEAL, 0.0, _CUT_NOT_AT_ALL]) + shift
         code = _ordered_logit(rng, eta, cuts)
         # "Don't know" is likelier for women, the less schooled and the less trusting.
-        p_dk = truth["dont_know"][item] * np.exp(
-            0.4 * female + 0.5 * (educ < 6) - 0.3 * (eta - eta.mean()) - 0.45
-        )
+        lean = np.exp(0.4 * female + 0.5 * (educ < 6) - 0.3 * (eta - eta.mean()))
+        p_dk = truth["dont_know"][item] * lean / np.average(lean, weights=weight)
         u = rng.random(n)
         code = np.where(u < p_dk, DONT_KNOW, code)
         code = np.where((u >= p_dk) & (u < p_dk + truth["refused"]), REFUSED, code)
