@@ -16,7 +16,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb) $(wildcard exercises/source/*.
 help:
 	@echo "make lab        open the course in JupyterLab (installs on first use)"
 	@echo "make test       lint + the whole test suite, notebooks included"
-	@echo "make notebooks  re-execute every notebook in place (after changing ruralkit/)"
+	@echo "make notebooks  re-execute every notebook and master in place, rebuild student notebooks"
 	@echo "make data       regenerate data/ from ruralkit.synth"
 	@echo "make lock       refresh constraints.txt from the newest releases"
 
@@ -39,9 +39,10 @@ test: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m ruralkit.notebook_run $(NOTEBOOKS)
+	$(BIN)/ruralkit exercises build
 
 data: $(STAMP)
-	$(BIN)/python -c "from ruralkit.synth import write_tables; write_tables('data')"
+	$(BIN)/ruralkit data build --out data
 	git status --short data
 
 lock:

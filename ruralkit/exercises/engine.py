@@ -1,0 +1,573 @@
+"""Declarative exercise questions and the outcomes of checking them.
+
+A question is a small class: which variable holds the answer (``_var``), how to
+compute the expected answer *from the data the learner loaded* (``expected``),
+the hints and the solution. Checking raises an outcome (:class:`NotAttempted`,
+:class:`Incorrect`, :class:`Uncheckable`) or returns quietly when the answer is
+right; :mod:`ruralkit.exercises.views` turns outcomes into messages. Checkers never
+print.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from ruralkit.exercises.engine import ValueProblem, Incorrect
+>>> class CountVillages(ValueProblem):
+...     _var = "n_villages"
+...     _hints = ["`len(villages)` counts the rows of a table."]
+...     _solution = "n_villages = len(villages)"
+...     def expected(self):
+...         return len(self.data("villages"))
+>>> q = CountVillages(data={"villages": pd.DataFrame({"village_id": ["V1", "V2"]})})
+>>> q.check(2)
+>>> try:
+...     q.check(3)
+... except Incorrect as outcome:
+...     print(outcome.message.render("en"))
+`n_villages` is 3, but that is not the expected value.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from .compare import compare, describe
+from .messages import Msg, as_msg, msg
+
+__all__ = [
+    "PLACEHOLDER",
+    "is_placeholder",
+    "Outcome",
+    "NotAttempted",
+    "Incorrect",
+    "Uncheckable",
+    "Mistake",
+    "HiddenTest",
+    "Problem",
+    "ValueProblem",
+    "PlotProblem",
+    "ThoughtExperiment",
+    "DataSource",
+    "load_dataset",
+]
+
+Text = Msg | Mapping[str, str] | str
+
+
+# --------------------------------------------------------------------------- placeholder
+class _Placeholder:
+    """The ``____`` a learner replaces with an answer."""
+
+    _instance: ClassVar[_Placeholder | None] = None
+    _ruralkit_placeholder: ClassVar[bool] = True
+
+    def __new__(cls) -> _Placeholder:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "____"
+
+    def __reduce__(self) -> str:
+        return "PLACEHOLDER"
+
+
+PLACEHOLDER = _Placeholder()
+
+
+def is_placeholder(value: object) -> bool:
+    """True for ``____``, also one made by an earlier import of ruralkit (the grader
+    re-imports the package inside the learner's kernel)."""
+    return value is PLACEHOLDER or (
+        type(value).__name__ == "_Placeholder"
+        and getattr(type(value), "_ruralkit_placeholder", False) is True
+    )
+
+
+# --------------------------------------------------------------------------- outcomes
+class Outcome(Exception):  # noqa: N818 - outcomes, not errors
+    """Base class of check outcomes; ``message`` is a :class:`Msg` or ``None``."""
+
+    status: ClassVar[str] = "outcome"
+
+    def __init__(self, message: Text | None = None) -> None:
+        self.message = as_msg(message) if message is not None else None
+        super().__init__(self.message.render("en") if self.message else self.status)
+
+
+class NotAttempted(Outcome):
+    """The answer is still the ``____`` placeholder."""
+
+    status = "not_attempted"
+
+
+class Incorrect(Outcome):
+    """The answer is wrong; the message says why, as specifically as possible."""
+
+    status = "incorrect"
+
+
+class Uncheckable(Outcome):
+    """The question has nothing to check automatically (a thought experiment)."""
+
+    status = "uncheckable"
+
+
+# --------------------------------------------------------------------------- data
+DataSource = Callable[[str], pd.DataFrame]
+
+
+def load_dataset(name: str) -> pd.DataFrame:
+    """Load bundled table ``name`` in the currently selected variant.
+
+    This is what checkers use by default, so the expected answer is computed from
+    the same data the learner's ``rk.load_<name>()`` returns, including a per-student
+    variant chosen with ``rk.set_variant(seed)``.
+    """
+    from ruralkit import datasets
+
+    loader = getattr(datasets, f"load_{name}")
+    return loader()
+
+
+def _current_variant() -> Any:
+    try:
+        from ruralkit import datasets
+
+        getter = getattr(datasets, "get_variant", None)
+        return getter() if getter else None
+    except Exception:  # pragma: no cover - before the loaders exist
+        return None
+
+
+class _CachedLoader:
+    """Load each table once per variant (checkers call ``data()`` repeatedly)."""
+
+    def __init__(self, loader: DataSource) -> None:
+        self._loader = loader
+        self._cache: dict[tuple[str, Any], pd.DataFrame] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str) -> pd.DataFrame:
+        key = (name, _current_variant())
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self._loader(name)
+            return self._cache[key]
+
+
+_default_source = _CachedLoader(load_dataset)
+
+
+def make_source(data: DataSource | Mapping[str, pd.DataFrame] | None) -> DataSource:
+    """A data source from a callable, a ``{name: DataFrame}`` mapping, or ``None``."""
+    if data is None:
+        return _default_source
+    if isinstance(data, Mapping):
+        tables = dict(data)
+
+        def from_mapping(name: str) -> pd.DataFrame:
+            return tables[name]
+
+        return from_mapping
+    return data
+
+
+# --------------------------------------------------------------------------- helpers
+@dataclass(frozen=True)
+class Mistake:
+    """A recognisable wrong answer and the message that explains it.
+
+    Parameters
+    ----------
+    message : dict or Msg
+        What to tell the learner, ``{"en": ..., "zh": ...}``.
+    value : str or callable, optional
+        The wrong answer this mistake produces: the name of a method of the
+        problem, or a function ``f(problem)``. The learner's answer is compared
+        with it like with the expected answer.
+    test : callable, optional
+        Instead of ``value``: ``f(problem, answer) -> bool``, true when the answer
+        shows this mistake.
+    """
+
+    message: Text
+    value: str | Callable[[Any], Any] | None = None
+    test: Callable[[Any, Any], bool] | None = None
+
+    def matches(self, problem: ValueProblem, answer: Any) -> bool:
+        try:
+            if self.test is not None:
+                return bool(self.test(problem, answer))
+            wrong = getattr(problem, self.value)() if isinstance(self.value, str) else (
+                self.value(problem)  # type: ignore[misc]
+            )
+            return problem._compare(answer, wrong, percent_check=False) is None
+        except Exception:
+            return False
+
+
+@dataclass(frozen=True)
+class HiddenTest:
+    """A further test that only the grader runs.
+
+    Parameters
+    ----------
+    method : str
+        Name of a method of the problem, called with the learner's value(s); it
+        raises :class:`Incorrect` (or ``AssertionError``) when the test fails.
+    description : dict
+        What it tests, shown in the learner's feedback when it fails.
+    points : float
+        Points for passing it (on top of the question's own points).
+    """
+
+    method: str
+    description: Text
+    points: float = 1.0
+
+
+# --------------------------------------------------------------------------- problems
+class Problem:
+    """Base class of all questions.
+
+    Class attributes
+    ----------------
+    _var : str
+        Name of the variable holding the answer (``_vars`` for several).
+    _points : float
+        Points for a correct answer when graded.
+    _title : dict
+        A short statement of the question, used in feedback files.
+    _hints : sequence of dict or str
+        Hints shown one at a time by ``q.hint()``.
+    _solution : str or dict
+        Solution code shown by ``q.solution()``.
+    _hidden_tests : sequence of HiddenTest
+        Tests only the grader runs.
+    """
+
+    _var: ClassVar[str | None] = None
+    _vars: ClassVar[tuple[str, ...]] = ()
+    _points: ClassVar[float] = 1.0
+    _title: ClassVar[Text] = ""
+    _hints: ClassVar[Sequence[Text]] = ()
+    _solution: ClassVar[Text] = ""
+    _hidden_tests: ClassVar[Sequence[HiddenTest]] = ()
+
+    def __init__(self, data: DataSource | Mapping[str, pd.DataFrame] | None = None) -> None:
+        self._source = make_source(data)
+
+    @property
+    def var_names(self) -> tuple[str, ...]:
+        """The names of the answer variables, in the order ``check`` takes them."""
+        if self._vars:
+            return tuple(self._vars)
+        return (self._var,) if self._var else ()
+
+    @property
+    def name(self) -> str:
+        return self.var_names[0] if self.var_names else "answer"
+
+    def data(self, name: str) -> pd.DataFrame:
+        """The bundled table ``name``, as the learner's loader returns it."""
+        return self._source(name)
+
+    @property
+    def title(self) -> Msg:
+        return as_msg(self._title)
+
+    @property
+    def hints(self) -> list[Msg]:
+        return [as_msg(h) for h in self._hints]
+
+    @property
+    def solution(self) -> str:
+        return as_msg(self._solution).render().strip("\n")
+
+    @property
+    def max_points(self) -> float:
+        return float(self._points) + sum(float(t.points) for t in self._hidden_tests)
+
+    def check(self, *values: Any) -> None:
+        """Raise an :class:`Outcome` unless ``values`` answer the question."""
+        raise NotImplementedError
+
+    def run_hidden_tests(self, *values: Any) -> list[dict[str, Any]]:
+        """Run the hidden tests; one dict per test with ``passed`` and ``points``."""
+        results = []
+        for test in self._hidden_tests:
+            passed, error = True, None
+            try:
+                getattr(self, test.method)(*values)
+            except (Incorrect, AssertionError) as failure:
+                passed = False
+                error = str(getattr(failure, "message", None) or failure)
+            except Exception as exc:  # a broken answer breaks the test, not the grader
+                passed, error = False, f"{type(exc).__name__}: {exc}"
+            results.append(
+                {
+                    "test": test.method,
+                    "description": as_msg(test.description).render(),
+                    "passed": passed,
+                    "points": float(test.points) if passed else 0.0,
+                    "max_points": float(test.points),
+                    "error": error,
+                }
+            )
+        return results
+
+
+class ValueProblem(Problem):
+    """A question whose answer is a value: a number, text, list, Series or table.
+
+    Subclasses define ``expected()`` and may list ``_mistakes``, recognisable wrong
+    answers with a specific message. Tolerances and matching options:
+
+    ``_rtol``, ``_atol``
+        for numbers (defaults 1e-6 and 1e-9),
+    ``_ordered``
+        whether the order of rows/labels matters (default no),
+    ``_key``
+        for tables, the column(s) identifying a row (so a reset index is fine),
+    ``_extra_columns``
+        accept columns beyond the expected ones,
+    ``_what``
+        what the labels are, e.g. ``{"en": "township", "zh": "乡镇"}``.
+    """
+
+    _rtol: ClassVar[float] = 1e-6
+    _atol: ClassVar[float] = 1e-9
+    _ordered: ClassVar[bool] = False
+    _key: ClassVar[str | Sequence[str] | None] = None
+    _extra_columns: ClassVar[bool] = False
+    _case: ClassVar[bool] = False
+    _percent_check: ClassVar[bool] = True
+    _what: ClassVar[Text | None] = None
+    _mistakes: ClassVar[Sequence[Mistake]] = ()
+
+    def expected(self) -> Any:
+        """The right answer, computed from ``self.data(...)``."""
+        raise NotImplementedError
+
+    def _compare(
+        self, value: Any, expected: Any, *, percent_check: bool | None = None
+    ) -> Msg | None:
+        return compare(
+            value,
+            expected,
+            name=self.name,
+            rtol=self._rtol,
+            atol=self._atol,
+            ordered=self._ordered,
+            key=self._key,
+            extra_columns=self._extra_columns,
+            case=self._case,
+            percent_check=self._percent_check if percent_check is None else percent_check,
+            what=as_msg(self._what).render() if self._what else None,
+        )
+
+    def check(self, *values: Any) -> None:
+        value = values[0] if len(values) == 1 else values
+        problem = self._compare(value, self.expected())
+        if problem is None:
+            self.check_more(value)
+            return
+        for mistake in self._mistakes:
+            if mistake.matches(self, value):
+                raise Incorrect(mistake.message)
+        raise Incorrect(problem)
+
+    def check_more(self, value: Any) -> None:
+        """Further checks of an answer whose value is right (override if needed)."""
+
+
+class ThoughtExperiment(Problem):
+    """A question to think about: nothing is checked, ``solution()`` shows an answer."""
+
+    _points: ClassVar[float] = 0.0
+
+    def check(self, *values: Any) -> None:
+        raise Uncheckable()  # the view explains, naming the question
+
+
+class PlotProblem(Problem):
+    """A question whose answer is a chart (the Axes a plotting call returns).
+
+    The check looks for the expected kind of chart (``_kind``: ``"bar"`` or
+    ``"line"``), the number of bars or lines (``expected_count()``), a title
+    (``_require_title``) and axis labels (``_require_xlabel``/``_require_ylabel``).
+    ``expected_values()`` gives the bar heights by label: the bars' category labels
+    are checked against its index (``_check_labels``), and the heights by the
+    hidden test ``bar_values``, which subclasses can list in ``_hidden_tests``.
+    """
+
+    _kind: ClassVar[str] = "bar"
+    _require_title: ClassVar[bool] = True
+    _require_xlabel: ClassVar[bool] = False
+    _require_ylabel: ClassVar[bool] = False
+    _what: ClassVar[Text] = ""
+    _rtol: ClassVar[float] = 1e-6
+    _check_labels: ClassVar[bool] = True
+
+    def expected_count(self) -> int | None:
+        """The number of bars or lines the chart should have (``None``: not checked)."""
+        return None
+
+    def expected_values(self) -> pd.Series | None:
+        """The heights the bars should have, labelled by category."""
+        return None
+
+    # -- reading a chart
+    def axes_of(self, value: Any) -> Any:
+        """The matplotlib Axes inside ``value``, or :class:`Incorrect` with a reason."""
+        name = self.name
+        if value is None:
+            raise Incorrect(msg("plot_none", name=name))
+        try:
+            from matplotlib.axes import Axes
+            from matplotlib.container import Container
+            from matplotlib.figure import Figure
+        except ImportError as exc:  # pragma: no cover - matplotlib is a dependency
+            raise Uncheckable(str(exc)) from exc
+        if isinstance(value, Axes):
+            return value
+        if isinstance(value, Figure) and value.axes:
+            return value.axes[0]
+        if isinstance(value, Container) and len(value) and hasattr(value[0], "axes"):
+            return value[0].axes
+        if isinstance(value, list | tuple) and value and hasattr(value[0], "axes"):
+            if isinstance(value[0].axes, Axes):
+                return value[0].axes
+        try:
+            import numpy as np
+
+            if isinstance(value, np.ndarray) and value.size and isinstance(value.flat[0], Axes):
+                return value.flat[0]
+        except Exception:  # pragma: no cover
+            pass
+        raise Incorrect(msg("plot_type", name=name, found=describe(value)))
+
+    @staticmethod
+    def bars(ax: Any) -> list[Any]:
+        """The bar rectangles drawn on ``ax``."""
+        from matplotlib.container import BarContainer
+
+        rects = [r for c in ax.containers if isinstance(c, BarContainer) for r in c]
+        return rects
+
+    @staticmethod
+    def bar_heights(ax: Any) -> list[tuple[str, float]]:
+        """``(label, height)`` of each bar; labels from the category axis ticks."""
+        from matplotlib.container import BarContainer
+
+        out: list[tuple[str, float]] = []
+        for container in ax.containers:
+            if not isinstance(container, BarContainer):
+                continue
+            horizontal = getattr(container, "orientation", "vertical") == "horizontal"
+            ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+            positions = ax.get_yticks() if horizontal else ax.get_xticks()
+            label_at = {
+                round(float(p), 6): t.get_text() for p, t in zip(positions, ticks, strict=False)
+            }
+            for rect in container:
+                if horizontal:
+                    centre, size = rect.get_y() + rect.get_height() / 2, rect.get_width()
+                else:
+                    centre, size = rect.get_x() + rect.get_width() / 2, rect.get_height()
+                out.append((label_at.get(round(float(centre), 6), ""), float(size)))
+        return out
+
+    @staticmethod
+    def lines(ax: Any) -> list[Any]:
+        return [line for line in ax.get_lines() if len(line.get_xdata()) > 0]
+
+    @staticmethod
+    def title_of(ax: Any) -> str:
+        titles = [ax.get_title(loc) for loc in ("center", "left", "right")]
+        suptitle = getattr(ax.figure, "_suptitle", None)
+        if suptitle is not None:
+            titles.append(suptitle.get_text())
+        return " ".join(t for t in titles if t).strip()
+
+    # -- checking
+    def check(self, *values: Any) -> None:
+        value = values[0]
+        ax = self.axes_of(value)
+        name = self.name
+        what = as_msg(self._what)
+        if self._kind == "bar":
+            count, unit, kind = len(self.bars(ax)), msg("unit_bars"), msg("kind_bar")
+        else:
+            count, unit, kind = len(self.lines(ax)), msg("unit_lines"), msg("kind_line")
+        if count == 0:
+            if not ax.has_data():
+                raise Incorrect(msg("plot_empty", name=name))
+            raise Incorrect(msg("plot_kind", name=name, expected=kind, unit=unit))
+        expected = self.expected_count()
+        if expected is not None and count != expected:
+            raise Incorrect(
+                msg("plot_count", name=name, found=count, expected=expected, unit=unit, what=what)
+            )
+        if self._kind == "bar" and self._check_labels:
+            self._check_bar_labels(ax)
+        if self._require_title and not self.title_of(ax):
+            raise Incorrect(msg("plot_title", name=name))
+        if self._require_xlabel and not ax.get_xlabel().strip():
+            raise Incorrect(msg("plot_label", name=name, axis="x"))
+        if self._require_ylabel and not ax.get_ylabel().strip():
+            raise Incorrect(msg("plot_label", name=name, axis="y"))
+        self.check_more(ax)
+
+    def check_more(self, ax: Any) -> None:
+        """Further checks of a chart that passed the basic ones (override if needed)."""
+
+    @staticmethod
+    def _norm_tick(label: Any) -> str:
+        text = str(label).strip().replace("\u2212", "-")
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return str(int(number)) if number.is_integer() else text
+
+    def _check_bar_labels(self, ax: Any) -> None:
+        expected = self.expected_values()
+        if expected is None:
+            return
+        found = [self._norm_tick(label) for label, _ in self.bar_heights(ax)]
+        if not any(found):
+            return  # unlabelled bars: nothing to compare
+        wanted = [self._norm_tick(label) for label in expected.index]
+        if sorted(found) != sorted(wanted):
+            raise Incorrect(
+                msg(
+                    "plot_bar_labels", name=self.name,
+                    found=", ".join(found[:4]) + (", …" if len(found) > 4 else ""),
+                    expected=", ".join(wanted[:4]) + (", …" if len(wanted) > 4 else ""),
+                    what=as_msg(self._what),
+                )
+            )
+
+    def bar_values(self, value: Any) -> None:
+        """Hidden test: the bars show ``expected_values()`` (order and labels free)."""
+        import math
+
+        expected = self.expected_values()
+        if expected is None:
+            return
+        ax = self.axes_of(value)
+        found = sorted(h for _, h in self.bar_heights(ax))
+        wanted = sorted(float(v) for v in expected)
+        same = len(found) == len(wanted) and all(
+            math.isclose(a, b, rel_tol=self._rtol, abs_tol=1e-9)
+            for a, b in zip(found, wanted, strict=True)
+        )
+        if not same:
+            raise Incorrect(msg("plot_heights", name=self.name))
