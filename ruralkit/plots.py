@@ -29,8 +29,8 @@ from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .datasets import DATASETS, label, value_labels
-from .i18n import RuralkitError, message
+from .datasets import DATASETS, label, load_villages, value_labels
+from .i18n import RuralkitError, get_language, message
 
 CJK_FAMILY = "RuralKit Sans SC"
 FONT_FILES = ("RuralKitSansSC-Regular.ttf",)
@@ -100,18 +100,22 @@ def display_labels(values: pd.Series | list, *, dataset: str | None,
     """Turn codes or variable names into display labels in the current language.
 
     A value that names a variable of ``dataset`` gets the variable's label; a
-    value that is a code of ``variable`` gets its value label; anything else is
-    shown as it is.
+    value that is a code of ``variable`` gets its value label; township and
+    village codes (``township_id``, ``village_id``) get the place's name from
+    the villages table; anything else is shown as it is.
     """
     values = list(values)
     if dataset is None:
         return [str(v) for v in values]
     if dataset not in DATASETS:
         raise RuralkitError(message("unknown_dataset", name=dataset, choices=", ".join(DATASETS)))
-    try:
-        codes = value_labels(dataset, variable) if variable else {}
-    except RuralkitError:  # a computed column (e.g. "level"), not in the codebook
-        codes = {}
+    if variable in _PLACE_NAMES:
+        codes = place_names(variable)
+    else:
+        try:
+            codes = value_labels(dataset, variable) if variable else {}
+        except RuralkitError:  # a computed column (e.g. "level"), not in the codebook
+            codes = {}
     out = []
     for v in values:
         if v in codes:
@@ -124,9 +128,32 @@ def display_labels(values: pd.Series | list, *, dataset: str | None,
     return out
 
 
+_PLACE_NAMES = {"township_id": "township_name", "village_id": "village_name"}
+
+
+def place_names(variable: str) -> dict[str, str]:
+    """Names of the county's townships or villages by code, in the current language.
+
+    Read from the villages table of the county in use (the bundled one, or the
+    variant chosen with :func:`ruralkit.set_variant`).
+
+    Examples
+    --------
+    >>> from ruralkit import plots
+    >>> plots.place_names("township_id")["T01"]
+    'Chengguan Town'
+    """
+    villages = load_villages()
+    prefix = _PLACE_NAMES[variable]
+    names = villages.drop_duplicates(variable).set_index(variable)[f"{prefix}_{get_language()}"]
+    return names.to_dict()
+
+
 def _codebook_label(dataset: str | None, variable: str, *, default: str) -> str:
     if dataset is None:
         return default
+    if variable in _PLACE_NAMES:  # ticks show place names: no axis label needed
+        return ""
     try:
         return label(dataset, variable)
     except RuralkitError:  # a computed column, not in the codebook

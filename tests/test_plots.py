@@ -111,7 +111,7 @@ def test_dot_whisker_draws_each_interval_where_the_table_says():
                 and line.get_linestyle() == "-"]
     spans = sorted(tuple(np.round(w.get_xdata(), 6)) for w in whiskers)
     assert spans == sorted(zip(est["ci_low"], est["ci_high"], strict=True))
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["T02", "T01"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Shiqiao Town", "Chengguan Town"]
     assert ax.get_legend().get_title().get_text() == "Survey wave (year)"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["2020", "2021"]
 
@@ -126,3 +126,15 @@ def test_likert_bars_diverge_at_zero():
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["Very dissatisfied", "Dissatisfied", "Neither", "Satisfied",
                       "Very satisfied"]
+
+
+def test_township_codes_are_shown_as_names_in_the_current_language():
+    est = pd.DataFrame({"township_id": ["T01", "T03"], "estimate": [0.5, 0.6],
+                        "ci_low": [0.4, 0.5], "ci_high": [0.6, 0.7]})
+    villages = rk.load_villages().drop_duplicates("township_id").set_index("township_id")
+    ax = plots.dot_whisker(est, y="township_id", dataset="trust_survey")
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        villages.loc["T03", "township_name_en"], villages.loc["T01", "township_name_en"]]
+    rk.set_language("zh")
+    ax = plots.dot_whisker(est, y="township_id", dataset="trust_survey")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["柳河乡", "城关镇"]
