@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ruralkit.i18n import RuralkitError
+from ruralkit.notebook_run import execute_in_place, kernel_env, notebook_text
 
 __all__ = [
     "BuildError",
@@ -121,15 +122,6 @@ def read_notebook(path: str | Path) -> dict[str, Any]:
 
 def _source_text(source: str | list[str]) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
-
-
-def notebook_text(nb: Mapping[str, Any]) -> str:
-    """Stable JSON text of a notebook, as Jupyter writes it (sorted keys, 1-space indent)."""
-    import nbformat
-
-    node = nbformat.from_dict(json.loads(json.dumps(nb)))
-    text = nbformat.writes(node, version=4)
-    return text if text.endswith("\n") else text + "\n"
 
 
 def _write_if_changed(path: Path, text: str) -> bool:
@@ -435,14 +427,7 @@ def build(
     return results
 
 
-def _env_with_package() -> dict[str, str]:
-    """os.environ with this ruralkit's folder first on PYTHONPATH (for kernels we start)."""
-    env = dict(os.environ)
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [package_root] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    )
-    return env
+_env_with_package = kernel_env  # kept for callers and tests
 
 
 def execute_notebook(
@@ -453,34 +438,14 @@ def execute_notebook(
     Raises :class:`BuildError` naming the cell if a cell fails; the file is then
     left unchanged.
     """
-    import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        record_timing=False,
-        resources={"metadata": {"path": str(cwd or path.parent)}},
-    )
     try:
-        client.execute(env=_env_with_package())
+        execute_in_place(path, timeout=timeout, cwd=cwd)
     except CellExecutionError as exc:
-        failed = next(
-            (i for i, c in enumerate(nb.cells)
-             if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
-            None,
-        )
-        where = f"cell {failed + 1}" if failed is not None else "a cell"
-        raise BuildError(
-            f"{path}: {where} failed: {exc.ename}: {str(exc.evalue)[:300]}"
-        ) from None
-    nb.metadata.pop("widgets", None)
-    nb.metadata["language_info"] = {"name": "python"}
-    _write_if_changed(path, notebook_text(nb))
+        where = (getattr(exc, "__notes__", None) or [f"a cell of {path}"])[-1]
+        raise BuildError(f"{where} failed: {exc.ename}: {str(exc.evalue)[:300]}") from None
 
 
 # =========================================================================== variants
