@@ -288,8 +288,8 @@ def test_bind_defines_questions_and_placeholder_in_the_callers_namespace():
     views = set00.bind(ns, data=TINY)
     assert set(views) == {f"q{i}" for i in range(1, 9)}
     assert ns["____"] is PLACEHOLDER and ns["q1"] is views["q1"]
-    assert list_sets() == ["00"] and get_set(0) is set00.exercise_set
-    with pytest.raises(rk.i18n.RuralkitError, match="Available sets: 00"):
+    assert list_sets() == ["00", "01"] and get_set(0) is set00.exercise_set
+    with pytest.raises(rk.i18n.RuralkitError, match="Available sets: 00, 01"):
         get_set("42")
 
 
@@ -622,3 +622,11 @@ def test_build_refuses_to_leak_a_solution(tmp_path):
     (tmp_path / "src" / MASTER.name).write_text(grading.notebook_text(master), encoding="utf-8")
     with pytest.raises(grading.BuildError, match="solution of q2"):
         grading.build(tmp_path / "src", tmp_path / "out")
+
+
+def test_a_table_without_its_key_column_is_told_which_column_to_keep():
+    from ruralkit.exercises import set00
+
+    villages = rk.load_villages()
+    no_key = villages.loc[villages["terrain"] == "mountain"].drop(columns="village_id")
+    set00.q4.assert_check_failed(no_key, contains="has no column 'village_id'")

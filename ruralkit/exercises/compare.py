@@ -367,7 +367,7 @@ def _compare_frame(
     if key:
         value, expected = _keyed(value, key), _keyed(expected, key)
         if value is None:
-            return msg("key_missing", name=name, key=", ".join(key))
+            return msg("key_missing", name=name, column=", ".join(key))
     elif (
         expected.index.names[0] is not None
         and value.index.names != expected.index.names

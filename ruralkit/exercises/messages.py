@@ -274,8 +274,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "`{name}` 中有题目没有要求的列：{columns}。",
     },
     "key_missing": {
-        "en": "`{name}` has no column {key!r}, so its rows cannot be matched. Keep that column.",
-        "zh": "`{name}` 中没有列 {key!r}，无法逐行核对。请保留这一列。",
+        "en": "`{name}` has no column {column!r}, so its rows cannot be matched. "
+              "Keep that column.",
+        "zh": "`{name}` 中没有列 {column!r}，无法逐行核对。请保留这一列。",
     },
     "rows_wrong": {
         "en": "`{name}` has {found} rows, but {expected} are expected.{details}",
