@@ -61,6 +61,7 @@ except ImportError:  # module copied outside ruralkit: messages in English
 
 __all__ = [
     "ColumnNotFoundError",
+    "DataChangedError",
     "Design",
     "DesignError",
     "GLMResult",
@@ -117,6 +118,10 @@ class DesignError(SurveyError):
     """The design columns are inconsistent (missing values, fpc, nesting)."""
 
 
+class DataChangedError(SurveyError):
+    """The rows or design columns of a Design's table changed after it was built."""
+
+
 class NonNumericColumnError(TypeError):
     """A text column was passed where numbers are needed."""
 
@@ -163,6 +168,18 @@ _PURPOSE_ZH = {
 def _check_columns(data: pd.DataFrame, cols: Sequence[str], role: str) -> None:
     available = [str(c) for c in data.columns]
     for col in cols:
+        if isinstance(col, pd.Series | pd.DataFrame | np.ndarray | list):
+            example = getattr(col, "name", None) or "weight"
+            raise TypeError(_pick({
+                "en": (
+                    f"{role}: give the column's name as text, e.g. {role}={example!r}, "
+                    f"not the column itself (got a {type(col).__name__})."
+                ),
+                "zh": (
+                    f"{role}：请写列名（文字），例如 {role}={example!r}，"
+                    f"而不是列本身（收到的是 {type(col).__name__}）。"
+                ),
+            }))
         if col not in data.columns:
             close = difflib.get_close_matches(str(col), available, n=3)
             names = ", ".join(repr(c) for c in close)
@@ -200,6 +217,11 @@ def _numeric_values(series: pd.Series, name: str, purpose: str) -> np.ndarray:
     """Return ``series`` as float64 (NaN for missing) or raise a clear TypeError."""
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.astype("float64").to_numpy()
+    if pd.api.types.is_object_dtype(series.dtype):
+        present = series.dropna()
+        if len(present) and present.map(lambda v: isinstance(v, bool | np.bool_)).all():
+            # yes/no answers with gaps (None) end up as object: treat them as boolean
+            return series.astype("boolean").astype("float64").to_numpy(na_value=np.nan)
     if _is_text(series) or not pd.api.types.is_numeric_dtype(series.dtype):
         raise NonNumericColumnError(_pick({
             "en": (
@@ -244,6 +266,20 @@ def _plain_numeric(frame: pd.DataFrame) -> pd.DataFrame:
     if not nullable:
         return frame
     return frame.assign(**{c: frame[c].astype("float64") for c in nullable})
+
+
+def _logit_interval(p: np.ndarray, se: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """Interval for a share on the logit scale, as R's ``svyciprop(method="logit")``.
+
+    ``expit(logit(p) +/- t * se / (p (1 - p)))``; it stays inside [0, 1]. At p = 0
+    or 1, or with se = 0, the interval is the point itself.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = t * se / (p * (1 - p))
+        lo = _expit(special.logit(p) - half)
+        hi = _expit(special.logit(p) + half)
+    edge = (p <= 0) | (p >= 1) | (se == 0)
+    return np.where(edge, p, lo), np.where(edge, p, hi)
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
@@ -408,11 +444,23 @@ class Design:
             if crossing.any():
                 first = np.flatnonzero(crossing)[0]
                 label = data[self.cluster_cols].iloc[first].tolist()
-                raise DesignError(
-                    f"cluster {label if len(label) > 1 else label[0]!r} appears in more than one "
-                    f"stratum, so clusters are not nested in strata. If cluster labels restart "
-                    f"in each stratum (village 1 of every township), pass nest=True."
-                )
+                shown = label if len(label) > 1 else label[0]
+                raise DesignError(_pick({
+                    "en": (
+                        f"cluster {shown!r} appears in more than one stratum. That is expected "
+                        f"when the same village is drawn again in another survey wave (strata "
+                        f"= year x township), or when cluster labels restart in each stratum "
+                        f"(village 1 of every township): then pass nest=True, so that a "
+                        f"cluster is told apart by its stratum. If a cluster really should sit "
+                        f"in one stratum only, check the strata column."
+                    ),
+                    "zh": (
+                        f"群 {shown!r} 出现在不止一个层里。如果同一个村在不同年份的调查中"
+                        f"再次被抽到（层 = 年份 × 乡镇），或者各层的群编号都从 1 开始，"
+                        f"这是正常的：请加上 nest=True，让群按所在的层区分。"
+                        f"如果一个群本应只属于一个层，请检查层变量。"
+                    ),
+                }))
         self._stratum = stratum
         self._psu = psu
         self._psu_stratum = psu_stratum
@@ -508,6 +556,14 @@ class Design:
                         f"抽样权重不能小于 0。"
                     ),
                 }))
+            if not (w > 0).any():
+                raise WeightError(_pick({
+                    "en": (
+                        f"weights column {weights!r} is zero for every row, so nothing can be "
+                        f"estimated. Check that you named the right column."
+                    ),
+                    "zh": f"权重列 {weights!r} 全部是 0，无法估计。请检查是否选对了列。",
+                }))
             if not np.all(np.isfinite(w)):
                 raise WeightError(_pick({
                     "en": f"weights column {weights!r} has infinite values.",
@@ -538,11 +594,12 @@ class Design:
                 extra = len(idx) - 5
                 raise LonelyPSUError(_pick({
                     "en": (
-                        f"{len(idx)} stratum/strata have only one PSU, so their variance "
-                        f"cannot be estimated: {names}"
+                        (f"{len(idx)} strata have" if len(idx) > 1 else "1 stratum has")
+                        + f" only one PSU, so the variance there cannot be estimated: {names}"
                         + (f" and {extra} more" if extra > 0 else "")
                         + ". Merge such strata with similar ones, or choose a rule with "
-                        "lonely_psu='adjust' (conservative, centres the PSU at zero), "
+                        "lonely_psu='adjust' (conservative: the lone PSU is compared with "
+                        "the overall estimate), "
                         "'remove' or 'certainty' (the stratum adds no variance), as R's "
                         "options(survey.lonely.psu=...)."
                     ),
@@ -551,7 +608,7 @@ class Design:
                         f"估计：{names}"
                         + (f"，还有 {extra} 个" if extra > 0 else "")
                         + "。请把这样的层和相近的层合并，或者用 lonely_psu= 选一种处理办法："
-                        "'adjust'（保守，把这个群的总数和 0 比较）、'remove' 或 "
+                        "'adjust'（保守：把这个唯一的群和总体估计相比）、'remove' 或 "
                         "'certainty'（这个层不计入方差），与 R 的 "
                         "options(survey.lonely.psu=...) 相同。"
                     ),
@@ -570,6 +627,54 @@ class Design:
         )
         self.n_psu = n_psu
         self.n_strata = n_strata
+        # What the design was built from: every estimate checks it is unchanged,
+        # so sorting, dropping rows or editing weights in place cannot silently
+        # pair rows with the wrong weights, strata or clusters. New columns are fine.
+        self._index = data.index
+        self._design_cols = {
+            col: data[col].to_numpy(copy=True)
+            for col in dict.fromkeys(
+                [c for c in (weights, fpc) if c is not None] + self.strata_cols
+                + self.cluster_cols
+            )
+        }
+
+    def _check_unchanged(self) -> None:
+        """Raise DataChangedError if the rows or design columns of ``data`` changed."""
+        data = self.data
+        changed = None
+        if len(data) != len(self._index) or not data.index.equals(self._index):
+            changed = ("its rows were sorted, added or removed", "行被排序、增加或删除")
+        else:
+            for col, saved in self._design_cols.items():
+                if col not in data.columns:
+                    changed = (f"column {col!r} was removed", f"列 {col!r} 被删除")
+                    break
+                now = data[col].to_numpy()
+                if now.shape != saved.shape:
+                    same = False
+                elif now.dtype == saved.dtype and now.dtype.kind in "biuf":
+                    same = np.array_equal(now, saved, equal_nan=now.dtype.kind == "f")
+                else:
+                    same = pd.Series(now).equals(pd.Series(saved))
+                if not same:
+                    changed = (f"the values of column {col!r} were changed",
+                               f"列 {col!r} 的值被修改")
+                    break
+        if changed:
+            raise DataChangedError(_pick({
+                "en": (
+                    f"The table behind this Design has changed since the Design was built: "
+                    f"{changed[0]}. Estimates would pair rows with the wrong weights, strata "
+                    f"or clusters. Build the Design again from the table as it is now "
+                    f"(new columns may be added at any time; they need no rebuild)."
+                ),
+                "zh": (
+                    f"建立 Design 之后，它所依据的数据表被改动了：{changed[1]}。"
+                    f"这样算出的估计会把行和错误的权重、层或群配在一起。"
+                    f"请用现在的数据表重新建立 Design（新增列不需要重建）。"
+                ),
+            }))
 
     # -- descriptive -----------------------------------------------------------
 
@@ -595,8 +700,9 @@ class Design:
         return f"<Design: {', '.join(parts)}; degf={self.degf}>"
 
     def _stratum_label(self, code: int) -> str:
-        row = self._strata_keys.iloc[code].tolist()
-        return repr(row[0]) if len(row) == 1 else repr(tuple(row))
+        row = [v.item() if isinstance(v, np.generic) else v
+               for v in self._strata_keys.iloc[code].tolist()]
+        return repr(row[0]) if len(row) == 1 else " / ".join(str(v) for v in row)
 
     # -- core machinery ----------------------------------------------------------
 
@@ -745,6 +851,7 @@ class Design:
         level: float,
         deff: bool | str,
     ) -> pd.DataFrame:
+        self._check_unchanged()
         y = self._values(var, kind)
         dom, keys = self._domains(by)
         n_dom = len(keys)
@@ -764,8 +871,12 @@ class Design:
         out = keys.reset_index(drop=True).copy() if _as_list(by) else pd.DataFrame(index=[0])
         out["estimate"] = est
         out["se"] = se
-        out["ci_low"] = est - t * se
-        out["ci_high"] = est + t * se
+        if kind == "mean" and pd.api.types.is_bool_dtype(self.data[var].dtype):
+            # The mean of a yes/no column is a share: a logit interval stays in [0, 1].
+            out["ci_low"], out["ci_high"] = _logit_interval(est, se, t)
+        else:
+            out["ci_low"] = est - t * se
+            out["ci_high"] = est + t * se
         out["n"] = res["n"].astype(np.int64)
         out["deff"] = dfx
         return out.reset_index(drop=True)
@@ -798,7 +909,9 @@ class Design:
             missing value gets NaN.
         level : float, default 0.95
             Confidence level; the interval is ``estimate +/- t(degf) * se``
-            (R's ``confint(x, df=degf(design))``).
+            (R's ``confint(x, df=degf(design))``). For a yes/no (boolean)
+            column the mean is a share, and the interval is the logit interval
+            of R's ``svyciprop(method="logit")``, which stays between 0 and 1.
         deff : True or "replace", default True
             Design effect: ``True`` divides by the variance under simple random
             sampling without replacement of the same size from a population of
@@ -882,13 +995,7 @@ class Design:
             n_rows = res["n"]
         se = np.sqrt(var)
         t = self._t_quantile(level)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            half = t * se / (p * (1 - p))
-            lo = _expit(special.logit(p) - half)
-            hi = _expit(special.logit(p) + half)
-        edge = (p <= 0) | (p >= 1) | (se == 0)
-        lo = np.where(edge, p, lo)
-        hi = np.where(edge, p, hi)
+        lo, hi = _logit_interval(p, se, t)
         inside = valid & (dom >= 0)
         counts = np.bincount(
             dom[inside] * k + codes[inside], minlength=n_dom * k
@@ -963,6 +1070,7 @@ class Design:
         """
         if not isinstance(var, str | int):
             raise TypeError(f"var must be a single column name, not {type(var).__name__}")
+        self._check_unchanged()
         _check_columns(self.data, [var], "variable")
         return self._proportion_series(self.data[var], by, level, na_rm, deff)
 
@@ -1043,6 +1151,7 @@ class Design:
             raise ValueError(
                 f"levels must be a pair (a, b) of values of {between!r}; the result is b - a"
             )
+        self._check_unchanged()
         _check_columns(self.data, [between], "between")
         _check_columns(self.data, [var], "variable")
         by_cols = _as_list(by)
@@ -1234,6 +1343,7 @@ class Design:
         from statsmodels.genmod import families
         from statsmodels.genmod.generalized_linear_model import GLM
 
+        self._check_unchanged()
         n = len(self.data)
         frame = _plain_numeric(self.data).set_axis(pd.RangeIndex(n), axis=0)  # rows by position
         try:
@@ -1718,6 +1828,7 @@ def likert_table(
     1   q1      2   0.75      2  3   0.166667  0.166667
     """
     if isinstance(data, Design):
+        data._check_unchanged()
         frame = data.data
         w_all = data._w
     elif isinstance(data, pd.DataFrame):

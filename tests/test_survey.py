@@ -1322,3 +1322,90 @@ def test_county_service_hall_effect_recovered_within_its_ci():
     before = _county_design(survey[~survey["hall_open"]]).mean("satisfied").iloc[0]
     baseline = GROUND_TRUTH["trust"]["sat_township_baseline"]
     assert before["ci_low"] <= baseline <= before["ci_high"], before.to_dict()
+
+
+# ---- A Design guards the table it was built from.
+
+def _small_design_frame():
+    return pd.DataFrame({
+        "psu": [1, 1, 2, 2, 3, 3, 4, 4], "stratum": ["a"] * 4 + ["b"] * 4,
+        "w": [1.0, 2.0, 1.0, 2.0, 3.0, 1.0, 2.0, 1.0],
+        "y": [1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0],
+    })
+
+
+@pytest.mark.filterwarnings("ignore:The inplace keyword")  # deprecated, still common
+@pytest.mark.parametrize("change", ["sort", "drop", "weights", "strata"])
+def test_design_refuses_a_table_changed_in_place(change):
+    from ruralkit.survey import DataChangedError
+
+    df = _small_design_frame()
+    design = Design(df, weights="w", strata="stratum", cluster="psu")
+    if change == "sort":
+        df.sort_values("y", inplace=True)  # noqa: PD002 - the user mistake under test
+    elif change == "drop":
+        df.drop(index=[0, 1], inplace=True)  # noqa: PD002 - the user mistake under test
+    elif change == "weights":
+        df.loc[0, "w"] = 5.0
+    else:
+        df.loc[0, "stratum"] = "b"
+    with pytest.raises(DataChangedError, match="Build the Design again"):
+        design.mean("y")
+    with pytest.raises(DataChangedError):
+        design.proportion("y")
+    with pytest.raises(DataChangedError):
+        design.glm("y ~ 1")
+
+
+def test_design_sees_columns_added_after_it_was_built():
+    df = _small_design_frame()
+    design = Design(df, weights="w", strata="stratum", cluster="psu")
+    df["y2"] = df["y"] * 2
+    got = design.mean("y2")["estimate"].iloc[0]
+    assert got == pytest.approx(2 * design.mean("y")["estimate"].iloc[0])
+
+
+def test_mean_of_a_yes_no_column_has_a_logit_interval_inside_0_1():
+    # The same numbers as proportion() gives for the level True (R: svyciprop, logit).
+    df = pd.DataFrame({
+        "psu": np.repeat(np.arange(8), 5), "w": np.linspace(1, 3, 40),
+        "yes": [True] + [False] * 39,
+    })
+    design = Design(df, weights="w", cluster="psu")
+    mean = design.mean("yes").iloc[0]
+    props = design.proportion("yes")
+    prop = props[props["level"].astype(bool)].iloc[0]
+    assert mean["ci_low"] == pytest.approx(prop["ci_low"])
+    assert mean["ci_high"] == pytest.approx(prop["ci_high"])
+    assert 0 < mean["ci_low"] < mean["estimate"] < mean["ci_high"] < 1
+    # A numeric 0/1 column keeps R's svymean interval (estimate +/- t * se).
+    numeric = Design(df.assign(yes=df["yes"].astype(float)), weights="w", cluster="psu")
+    row = numeric.mean("yes").iloc[0]
+    assert row["ci_low"] < 0
+
+
+def test_clear_errors_for_common_slips():
+    df = _small_design_frame()
+    with pytest.raises(TypeError, match=r"weights='w'.*not the column itself"):
+        Design(df, weights=df["w"])
+    with pytest.raises(WeightError, match="zero for every row"):
+        Design(df.assign(w=0.0), weights="w")
+    repeated = df.assign(stratum=["a", "b"] * 4)
+    with pytest.raises(DesignError, match="nest=True"):
+        Design(repeated, weights="w", strata="stratum", cluster="psu")
+
+
+def test_yes_no_answers_stored_as_objects_with_gaps_are_shares():
+    df = _small_design_frame()
+    df["yes"] = pd.Series([True, False, None, True, False, True, None, False], dtype=object)
+    got = Design(df, weights="w", cluster="psu").mean("yes")["estimate"].iloc[0]
+    ok = df["yes"].notna()
+    want = np.average(df.loc[ok, "yes"].astype(float), weights=df.loc[ok, "w"])
+    assert got == pytest.approx(want)
+
+
+def test_lonely_psu_message_names_strata_plainly():
+    df = pd.DataFrame({"year": [2024, 2024, 2024], "town": ["T01", "T02", "T02"],
+                       "psu": [1, 2, 3], "w": [1.0, 1.0, 1.0]})
+    with pytest.raises(LonelyPSUError, match=r"^1 stratum has only one PSU.*2024 / T01"):
+        Design(df, weights="w", strata=["year", "town"], cluster="psu")
