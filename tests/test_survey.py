@@ -1409,3 +1409,23 @@ def test_lonely_psu_message_names_strata_plainly():
                        "psu": [1, 2, 3], "w": [1.0, 1.0, 1.0]})
     with pytest.raises(LonelyPSUError, match=r"^1 stratum has only one PSU.*2024 / T01"):
         Design(df, weights="w", strata=["year", "town"], cluster="psu")
+
+
+R_BUNDLED_SATISFIED = (0.533281424784, 0.0107766832766)  # R 4.2.2, survey 4.1.1
+
+
+def test_bundled_survey_design_as_the_datasheet_declares_it_matches_r():
+    # R: s <- read.csv("data/trust_survey.csv")
+    #    s$satisfied <- ifelse(s$sat_township %in% c(8, 9), NA, as.numeric(s$sat_township >= 4))
+    #    d <- svydesign(id=~village_id, strata=~interaction(year, township_id),
+    #                   weights=~weight, nest=TRUE, data=s)
+    #    svymean(~satisfied, d, na.rm=TRUE); degf(d)
+    import ruralkit as rk
+
+    survey = rk.load_trust_survey()
+    survey["satisfied"] = survey["sat_township"] >= 4
+    design = _county_design(survey)
+    row = design.mean("satisfied").iloc[0]
+    assert row["estimate"] == approx(R_BUNDLED_SATISFIED[0])
+    assert row["se"] == approx(R_BUNDLED_SATISFIED[1])
+    assert design.degf == 144

@@ -81,9 +81,21 @@ post-stratified within township to adults by age group, so the weights of a
 township in a wave sum to its adult population ({adult_share:.0%} of residents),
 and those of a wave to the county's adults.
 
-For variance estimation declare `strata=township_id`, `cluster=village_id`,
-`weights=weight` (with-replacement approximation at the first stage, as R's
-`svydesign(id=~village_id, strata=~township_id, weights=~weight)`).
+Waves are independent samples, so for variance estimation the strata are
+year × township, the clusters are villages (a village may be drawn again in
+another year, hence `nest=True`), and the weights are `weight`, with the
+with-replacement approximation at the first stage:
+
+```python
+from ruralkit.survey import Design
+design = Design(survey, weights="weight", strata=["year", "township_id"],
+                cluster="village_id", nest=True)
+```
+
+In R: `svydesign(id=~village_id, strata=~interaction(year, township_id),
+weights=~weight, nest=TRUE, data=survey)`. Declaring only `strata=township_id`
+on the pooled waves treats the six waves as one sample and overstates the
+standard errors.
 
 **Power for the "+9 points" question.** With about {per_town} respondents per
 township and wave and a design effect of about {deff} (an assumption, checked
