@@ -82,12 +82,18 @@ def get_variant() -> int | None:
 
 
 def list_datasets() -> pd.DataFrame:
-    """The bundled datasets, one row each: name, description, rows, columns."""
+    """The datasets, one row each: name, description, rows, columns.
+
+    Rows are those of the county in use (see :func:`set_variant`).
+    """
     rows = []
     for name, desc in DATASETS.items():
         book = codebook(name)
-        with open(data_dir() / f"{name}.csv", encoding="utf-8") as fh:
-            n_rows = sum(1 for _ in fh) - 1
+        if get_variant() is None:
+            with open(data_dir() / f"{name}.csv", encoding="utf-8") as fh:
+                n_rows = sum(1 for _ in fh) - 1
+        else:
+            n_rows = len(load(name))
         rows.append(
             {"name": name, "description": desc.get(get_language(), desc["en"]),
              "rows": n_rows, "columns": len(book)}

@@ -131,3 +131,9 @@ def test_every_message_has_both_languages():
     for key, texts in MESSAGES.items():
         assert set(texts) == {"en", "zh"}, key
         assert all(texts.values()), key
+
+
+def test_list_datasets_counts_the_rows_of_the_variant_in_use():
+    rk.set_variant(2024)
+    listing = rk.list_datasets().set_index("name")
+    assert listing.loc["disputes", "rows"] == len(rk.load_disputes())
