@@ -13,7 +13,7 @@ Examples
 >>> from ruralkit import plots
 >>> villages = rk.load_villages()
 >>> counts = villages.groupby("terrain", observed=True).size().reset_index(name="villages")
->>> ax = plots.bar(counts, x="terrain", y="villages", dataset="villages")
+>>> ax = plots.bar(counts, x="villages", y="terrain", dataset="villages")
 >>> ax.get_ylabel()
 'Terrain'
 """
@@ -166,7 +166,6 @@ def bar(
     x: str,
     y: str,
     dataset: str | None = None,
-    horizontal: bool = True,
     sort: bool = False,
     value_format: str | None = None,
     title: str | None = None,
@@ -177,24 +176,29 @@ def bar(
 ) -> Axes:
     """Bar chart of one value per category, labelled from the codebook.
 
+    As in seaborn, ``x`` and ``y`` name the columns drawn along the horizontal
+    and the vertical axis: put the categories on ``y`` and the numbers on ``x``
+    for horizontal bars (long Chinese labels read better this way), or the
+    other way round for vertical bars. ``xlabel`` and ``ylabel`` label those
+    same axes, like :func:`dot_whisker`.
+
     Parameters
     ----------
     data : DataFrame
         One row per bar.
-    x : str
-        Column with the categories (codes, category values or variable names).
-    y : str
-        Column with the values.
+    x, y : str
+        One column holds the categories (codes, category values or variable
+        names), the other the numbers. If both are numeric, ``x`` is taken as
+        the category.
     dataset : str, optional
         Name of the bundled dataset whose codebook labels the categories and
-        the axis (``"trust_survey"``, ...), in the language of
+        the axes (``"trust_survey"``, ...), in the language of
         :func:`ruralkit.set_language`.
-    horizontal : bool, default True
-        Horizontal bars (long Chinese labels read better this way).
     sort : bool, default False
-        Order the bars by value, largest on top.
+        Order the bars by value, largest first (on top, or on the left).
     value_format : str, optional
-        Format for labels printed at the end of each bar, e.g. ``"{:.0%}"``.
+        Format for labels printed at the end of each bar, e.g. ``"{:.0%}"``;
+        with a ``%`` the value axis is shown in percent.
     title, xlabel, ylabel : str, optional
         Override the title and axis labels.
     color : str, optional
@@ -206,34 +210,41 @@ def bar(
     -------
     matplotlib.axes.Axes
 
+    See Also
+    --------
+    dot_whisker : estimates with confidence intervals.
+
     Examples
     --------
     >>> import pandas as pd
     >>> from ruralkit import plots
     >>> df = pd.DataFrame({"level": ["trust_centre", "trust_township"], "share": [0.9, 0.6]})
-    >>> ax = plots.bar(df, x="level", y="share", dataset="trust_survey", value_format="{:.0%}")
+    >>> ax = plots.bar(df, x="share", y="level", dataset="trust_survey", value_format="{:.0%}")
     >>> [t.get_text() for t in ax.get_yticklabels()]  # bottom to top
     ['Trust in the township government', 'Trust in the central government']
     """
     _check_columns(data, x=x, y=y)
-    frame = data[[x, y]].copy()
+    numeric = pd.api.types.is_numeric_dtype
+    horizontal = numeric(data[x].dtype) and not numeric(data[y].dtype)
+    category, value = (y, x) if horizontal else (x, y)
+    frame = data[[category, value]].copy()
     if sort:
-        frame = frame.sort_values(y, ascending=horizontal)
+        frame = frame.sort_values(value, ascending=horizontal)
     elif horizontal:
         frame = frame.iloc[::-1]  # first row on top
-    names = display_labels(frame[x], dataset=dataset, variable=x)
+    names = display_labels(frame[category], dataset=dataset, variable=category)
     if ax is None:
         _, ax = plt.subplots()
-    values = frame[y].astype(float).to_numpy()
-    positions = range(len(values))
+    values = frame[value].astype(float).to_numpy()
+    positions = list(range(len(values)))
     color = color or PALETTE[0]
     if horizontal:
         ax.barh(positions, values, color=color)
-        ax.set_yticks(list(positions), names)
+        ax.set_yticks(positions, names)
         ax.grid(axis="y", visible=False)
     else:
         ax.bar(positions, values, color=color)
-        ax.set_xticks(list(positions), names)
+        ax.set_xticks(positions, names)
         ax.grid(axis="x", visible=False)
         ax.grid(axis="y", visible=True)
     if value_format:
@@ -245,21 +256,13 @@ def bar(
             else:
                 ax.annotate(text, (pos, val), xytext=(0, 3), textcoords="offset points",
                             ha="center", fontsize=9)
-    cat_label = ylabel if horizontal else xlabel
-    val_label = xlabel if horizontal else ylabel
-    if cat_label is None:
-        cat_label = _codebook_label(dataset, x, default="")
-    if val_label is None:
-        val_label = _codebook_label(dataset, y, default=y)
-    if value_format and "%" in value_format:
-        axis = ax.xaxis if horizontal else ax.yaxis
-        axis.set_major_formatter(PercentFormatter(1.0))
-    if horizontal:
-        ax.set_ylabel(cat_label or "")
-        ax.set_xlabel(val_label or "")
-    else:
-        ax.set_xlabel(cat_label or "")
-        ax.set_ylabel(val_label or "")
+        if "%" in value_format:
+            axis = ax.xaxis if horizontal else ax.yaxis
+            axis.set_major_formatter(PercentFormatter(1.0))
+    labels = {category: _codebook_label(dataset, category, default=""),
+              value: _codebook_label(dataset, value, default=value)}
+    ax.set_xlabel(xlabel if xlabel is not None else labels[x])
+    ax.set_ylabel(ylabel if ylabel is not None else labels[y])
     if title:
         ax.set_title(title)
     return ax

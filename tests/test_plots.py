@@ -63,13 +63,13 @@ def test_every_codebook_label_renders():
 
 def test_bar_takes_labels_from_the_codebook_in_both_languages():
     df = pd.DataFrame({"level": ["trust_centre", "trust_township"], "share": [0.9, 0.6]})
-    ax = plots.bar(df, x="level", y="share", dataset="trust_survey", value_format="{:.0%}")
+    ax = plots.bar(df, x="share", y="level", dataset="trust_survey", value_format="{:.0%}")
     # Tick labels run bottom to top; the first row is drawn on top.
     assert [t.get_text() for t in ax.get_yticklabels()] == [
         "Trust in the township government", "Trust in the central government"]
     assert [t.get_text() for t in ax.texts] == ["60%", "90%"]
     rk.set_language("zh")
-    ax = plots.bar(df, x="level", y="share", dataset="trust_survey")
+    ax = plots.bar(df, x="share", y="level", dataset="trust_survey")
     assert [t.get_text() for t in ax.get_yticklabels()] == ["对乡镇政府的信任", "对中央政府的信任"]
 
 
@@ -77,8 +77,7 @@ def test_bar_labels_category_values_and_axis():
     villages = rk.load_villages()
     counts = villages.groupby("terrain", observed=True).size().reset_index(name="n")
     rk.set_language("zh")
-    ax = plots.bar(counts, x="terrain", y="n", dataset="villages", horizontal=False,
-                   xlabel=None, ylabel="村数")
+    ax = plots.bar(counts, x="terrain", y="n", dataset="villages", ylabel="村数")
     assert [t.get_text() for t in ax.get_xticklabels()] == ["平原", "丘陵", "山区"]
     assert ax.get_xlabel() == "地形" and ax.get_ylabel() == "村数"
     heights = [p.get_height() for p in ax.patches]
@@ -87,15 +86,15 @@ def test_bar_labels_category_values_and_axis():
 
 def test_bar_sorts_largest_on_top():
     df = pd.DataFrame({"k": ["a", "b", "c"], "v": [2.0, 3.0, 1.0]})
-    ax = plots.bar(df, x="k", y="v", sort=True)
+    ax = plots.bar(df, x="v", y="k", sort=True)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels[-1] == "b"  # top of a horizontal bar chart is the last tick
 
 
 def test_bar_names_a_missing_column():
     df = pd.DataFrame({"k": ["a"], "v": [1.0]})
-    with pytest.raises(ValueError, match=r"`y`: there is no column 'value'.*k, v"):
-        plots.bar(df, x="k", y="value")
+    with pytest.raises(ValueError, match=r"`x`: there is no column 'value'.*k, v"):
+        plots.bar(df, x="value", y="k")
     with pytest.raises(TypeError, match="DataFrame"):
         plots.bar([1, 2], x="k", y="v")
 
