@@ -6,7 +6,8 @@
     ruralkit data check [DIR]                        check the CSVs against the generator
     ruralkit exercises build [--check] [--execute]   masters -> student notebooks
     ruralkit exercises variants --roster roster.csv --set 00 --out DIR [--salt TEXT]
-    ruralkit exercises grade SUBMISSION... --out gradebook.csv [--timeout 60] [--jobs N]
+    ruralkit exercises grade SUBMISSION... --out gradebook.csv [--timeout 60]
+                             [--cell-timeout 30] [--jobs N]
 
 Every command returns 0 on success, 1 when a check fails and 2 on a usage
 error; errors are one clear line on stderr, never a traceback. Console output
@@ -125,6 +126,7 @@ def _ex_grade(args: argparse.Namespace) -> int:
             args.submissions,
             out=args.out,
             timeout=args.timeout,
+            cell_timeout=args.cell_timeout,
             jobs=args.jobs,
             set_key=args.set,
             language=args.language,
@@ -191,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     v = ex_cmds.add_parser("variants", help="one notebook per student, each with its own data")
     v.add_argument("--roster", required=True,
-                   help="CSV with columns student_id, name (UTF-8 or GBK)")
+                   help="CSV with columns student_id (or 学号) and name (or 姓名), "
+                   "UTF-8 or GBK")
     v.add_argument("--set", default="00", help="exercise set number (default: 00)")
     v.add_argument("--out", required=True, help="output folder: OUT/<student_id>/...")
     v.add_argument("--salt", default="ruralkit",
@@ -204,7 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("submissions", nargs="+", help="notebooks or folders of notebooks")
     g.add_argument("--out", default="gradebook.csv", help="gradebook CSV (default: gradebook.csv)")
     g.add_argument("--timeout", type=float, default=60,
-                   help="seconds each notebook's cells may run (default: 60)")
+                   help="seconds each notebook's cells may run altogether (default: 60)")
+    g.add_argument("--cell-timeout", type=float, default=None,
+                   help="seconds one cell may run before it is stopped and the next cells "
+                   "run (default: 30, at most half of --timeout)")
     g.add_argument("--jobs", type=int, default=1, help="notebooks graded at once (default: 1)")
     g.add_argument("--set", default=None, help="exercise set, if the notebooks do not say")
     g.add_argument("--language", choices=["en", "zh"], default="en",

@@ -12,9 +12,12 @@ Three steps of an instructor's workflow (``ruralkit exercises ...`` runs them):
     salt, and a copy of the student notebook that loads that variant of the county.
 :func:`grade`
     Each submission is copied to a temporary folder and run in its own process and
-    kernel (per-notebook timeout, proxies blanked, no network where the OS allows),
-    then every question's checker is re-run inside the kernel, together with the
-    hidden tests. Results go to a gradebook CSV and one feedback file per student.
+    kernel (a time limit per cell and per notebook, proxies blanked, no network where
+    the OS allows, the kernel as a user of its own where the grader runs as root).
+    After the cells, the answers are taken out of the kernel (plain data, or the
+    facts a check needs about a chart or a design) and checked, with the hidden
+    tests, in the grader's own process, which never ran the notebook's code. Results
+    go to a gradebook CSV and one feedback file per student.
 
 Marking a master
 ----------------
@@ -72,7 +75,8 @@ __all__ = [
     "make_variants",
     "grade",
     "GradeResult",
-    "kernel_grade",
+    "check_answers",
+    "cell_labels",
 ]
 
 INSTRUCTOR_TAG = "instructor"
@@ -465,9 +469,38 @@ def variant_seed(student_id: str, *, salt: str = DEFAULT_SALT) -> int:
 
 _SAFE_ID = re.compile(r"^[\w.-]+$")
 
+# Column names accepted for a roster's two columns (compared without case, spaces,
+# '_' or '-'), best first: an Excel export often says 学号 and 姓名.
+ID_COLUMNS = ("student_id", "学号", "studentid", "studentno", "studentnumber", "学员编号",
+              "学生编号", "编号", "id", "student")
+NAME_COLUMNS = ("name", "姓名", "studentname", "学员姓名", "学生姓名", "名字", "fullname")
+
+
+def _column_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text.replace("\ufeff", "")).casefold()
+
+
+def _pick_column(columns: Sequence[str], aliases: Sequence[str]) -> str | None:
+    keys = {_column_key(c): c for c in reversed(columns)}
+    for alias in aliases:
+        found = keys.get(_column_key(alias))
+        if found is not None:
+            return found
+    return None
+
+
+def _roster_error(path: Path, en: str, zh: str) -> RuralkitError:
+    return RuralkitError(f"{path}: {en}\n{path}：{zh}")
+
 
 def read_roster(path: str | Path) -> list[dict[str, str]]:
-    """Read a roster CSV with columns ``student_id`` and ``name`` (UTF-8 or GBK).
+    """Read a roster CSV: one student per row, with an id column and a name column.
+
+    The id column may be called ``student_id``, ``学号``, ``id`` or ``student`` (and
+    similar), the name column ``name`` or ``姓名``; case, spaces and ``_`` do not
+    matter. UTF-8 (with or without BOM) or GBK, comma-, semicolon- or tab-separated,
+    as Excel saves it. Errors name the file, the columns found and the ones expected,
+    in English and Chinese.
 
     Returns one ``{"student_id", "name"}`` dict per student, in file order.
     """
@@ -480,33 +513,53 @@ def read_roster(path: str | Path) -> list[dict[str, str]]:
         except UnicodeDecodeError:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte string
-        raise RuralkitError(f"{path}: cannot read the roster as UTF-8 or GBK text.")
-    rows = list(csv.DictReader(text.splitlines()))
-    columns = [c.strip() for c in (rows[0].keys() if rows else [])]
-    if "student_id" not in columns:
-        raise RuralkitError(
-            f"{path}: the roster needs a column 'student_id' (and 'name'); found columns: "
-            f"{', '.join(columns) or 'none'}."
+        raise _roster_error(path, "cannot read the roster as UTF-8 or GBK text.",
+                            "无法以 UTF-8 或 GBK 编码读取名单。")
+    lines = text.splitlines()
+    header = lines[0] if lines else ""
+    delimiter = max((",", ";", "\t"), key=header.count) if header else ","
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    columns = [(c or "").strip() for c in (reader.fieldnames or [])]
+    id_col = _pick_column(columns, ID_COLUMNS)
+    name_col = _pick_column([c for c in columns if c != id_col], NAME_COLUMNS)
+    if id_col is None:
+        found = ", ".join(repr(c) for c in columns if c) or "none"
+        found_zh = "、".join(repr(c) for c in columns if c) or "无"
+        raise _roster_error(
+            path,
+            f"the roster needs a column with the student ids, called 'student_id' or '学号' "
+            f"(or 'id', 'student'), and may have a column 'name' or '姓名'; found columns: "
+            f"{found}.",
+            f"名单需要一列学号，列名为 '学号' 或 'student_id'（也可以是 'id'、'student'），"
+            f"姓名列（'姓名' 或 'name'）可有可无；找到的列：{found_zh}。",
         )
     students, seen = [], {}
-    for line, row in enumerate(rows, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-        sid = row.get("student_id", "")
+    for line, row in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()
+                if not isinstance(v, list)}
+        if not any(row.values()):
+            continue  # an empty line, e.g. at the end of an Excel export
+        sid = row.get(id_col, "")
         if not sid:
-            raise RuralkitError(f"{path}, line {line}: empty student_id.")
+            raise _roster_error(path, f"line {line}: empty student id (column {id_col!r}).",
+                                f"第 {line} 行：学号（{id_col!r} 列）为空。")
         if not _SAFE_ID.match(sid):
-            raise RuralkitError(
-                f"{path}, line {line}: student_id {sid!r} may contain only letters, digits, "
-                "'_', '-' and '.', because it names a folder."
+            raise _roster_error(
+                path,
+                f"line {line}: student id {sid!r} may contain only letters, digits, '_', '-' "
+                "and '.', because it names a folder.",
+                f"第 {line} 行：学号 {sid!r} 只能包含字母、数字、'_'、'-' 和 '.'，"
+                "因为它要用作文件夹名。",
             )
         if sid in seen:
-            raise RuralkitError(
-                f"{path}, lines {seen[sid]} and {line}: student_id {sid!r} appears twice."
+            raise _roster_error(
+                path, f"lines {seen[sid]} and {line}: student id {sid!r} appears twice.",
+                f"第 {seen[sid]} 行和第 {line} 行：学号 {sid!r} 出现了两次。",
             )
         seen[sid] = line
-        students.append({"student_id": sid, "name": row.get("name", "")})
+        students.append({"student_id": sid, "name": row.get(name_col, "") if name_col else ""})
     if not students:
-        raise RuralkitError(f"{path}: the roster has no students.")
+        raise _roster_error(path, "the roster has no students.", "名单中没有学员。")
     return students
 
 
@@ -590,56 +643,216 @@ def make_variants(
     return rows
 
 
-# =========================================================================== grading: kernel side
-def kernel_grade(
-    set_key: str,
-    *,
-    namespace: Mapping[str, Any],
-    seed: int | None,
-    language: str,
-    hidden: bool,
-    out: str,
-    token: str,
-) -> None:
-    """Grade the notebook's variables from inside its kernel (called by the grader cell).
+# =========================================================================== grading: notes
+# What the grader writes in the gradebook's ``notes`` column, in the grading language.
+_NOTES: dict[str, dict[str, str]] = {
+    "unreadable": {"en": "not a readable notebook: {error}", "zh": "不是可读的笔记本：{error}"},
+    "metadata_id": {
+        "en": "notebook metadata says {meta_id} (a notebook copied from another student?)",
+        "zh": "笔记本元数据中的学号是 {meta_id}（可能抄了别人的笔记本？）",
+    },
+    "bad_seed": {
+        "en": "ignored a variant_seed that is not a whole number: {seed}",
+        "zh": "忽略了不是整数的 variant_seed：{seed}",
+    },
+    "seed_from_code": {
+        "en": "variant seed {seed} read from the notebook's code",
+        "zh": "数据版本 {seed} 是从笔记本代码中读取的",
+    },
+    "no_set": {
+        "en": "cannot tell which exercise set this is; pass --set",
+        "zh": "无法判断这是哪一套练习；请用 --set 指定",
+    },
+    "duplicates": {
+        "en": "{n} submissions have student id {sid}",
+        "zh": "有 {n} 份提交的学号都是 {sid}",
+    },
+    "same_user": {
+        "en": "the notebook ran as the grader's own user ({user}), not as a separate user "
+        "({reason}): it could change files that user may change",
+        "zh": "笔记本以评分程序自身的用户（{user}）运行，而不是单独的用户（{reason}）："
+        "它可以改动该用户有权改动的文件",
+    },
+    "cell_timeout": {
+        "en": "{cell} was still running after {seconds} s and was stopped; the cells after it "
+        "still ran",
+        "zh": "{cell}运行 {seconds} 秒后仍未结束，已被停止；其后的单元格照常运行",
+    },
+    "notebook_time_up": {
+        "en": "the {seconds} s allowed for the whole notebook were used up before {cell}; it "
+        "and the cells after it did not run",
+        "zh": "整个笔记本的 {seconds} 秒时间在{cell}之前已用完；该单元格及其后的单元格没有运行",
+    },
+    "stuck": {
+        "en": "the kernel did not stop when {cell} was interrupted; the notebook was run again "
+        "without it",
+        "zh": "中断{cell}时内核没有停下；已去掉该单元格重新运行笔记本",
+    },
+    "crashed_in": {
+        "en": "the kernel crashed in {cell}; the notebook was run again without it",
+        "zh": "内核在{cell}中崩溃；已去掉该单元格重新运行笔记本",
+    },
+    "crashed_export": {
+        "en": "the kernel crashed while the grader collected the answers",
+        "zh": "评分程序收集答案时内核崩溃",
+    },
+    "export_stuck": {
+        "en": "the kernel did not hand over the answers within {seconds} s",
+        "zh": "内核没有在 {seconds} 秒内交出答案",
+    },
+    "grader_problem": {"en": "grader problem: {error}", "zh": "评分程序问题：{error}"},
+    "stopped": {"en": "grading stopped after {seconds} s", "zh": "评分在 {seconds} 秒后被停止"},
+    "could_not_run": {
+        "en": "the grader could not run this notebook: {tail}",
+        "zh": "评分程序无法运行这个笔记本：{tail}",
+    },
+    "errors_in": {"en": "errors in: {cells}", "zh": "出错的单元格：{cells}"},
+    "checking_failed": {"en": "checking failed: {error}", "zh": "检查失败：{error}"},
+    "no_answers": {
+        "en": "the answers could not be collected from the notebook: {error}",
+        "zh": "无法从笔记本中收集答案：{error}",
+    },
+}
 
-    Writes ``{"token", "ok", "questions" | "error"}`` as JSON to ``out``.
+
+def _note(key: str, language: str, **fields: Any) -> str:
+    from ruralkit.exercises.messages import Msg
+
+    return Msg(_NOTES[key], **fields).render(language)
+
+
+# =========================================================================== grading: cells
+_CELL_ID = re.compile(r"^q(\d+)-(answer|check|help|given)$")
+_HEADING = re.compile(r"^\s*#{1,3}\s*(\d+)\s*[.、]")
+
+
+def cell_labels(cells: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Where each cell is, in words ("the answer cell of question 4"), as a ``Msg``.
+
+    JupyterLab shows no cell numbers, so notes and feedback name a cell by its
+    question: from the cell ids of the built notebooks (``q4-answer``), else from
+    the question headings (``## 4. ...``) above it. ``None`` for Markdown cells.
     """
-    result: dict[str, Any] = {"token": token, "ok": False}
+    from ruralkit.exercises.messages import msg
+
+    labels: list[Any] = []
+    question: int | None = None
+    seen_code = False
+    for cell in cells:
+        source = _source_text(cell.get("source", ""))
+        if cell.get("cell_type") != "code":
+            heading = _HEADING.match(source)
+            if heading:
+                question = int(heading.group(1))
+            labels.append(None)
+            continue
+        cell_id = str(cell.get("id") or "")
+        match = _CELL_ID.match(cell_id)
+        first = next((ln.strip() for ln in source.splitlines() if ln.strip()), "")
+        start = first if len(first) <= 40 else first[:39] + "…"
+        if match:
+            question = int(match.group(1))
+            labels.append(msg(f"cell_{match.group(2)}", n=question))
+        elif cell_id == "setup" or (
+            not seen_code and question is None and "set_variant" in source
+        ):
+            labels.append(msg("cell_setup"))
+        elif cell_id == "language-code":
+            labels.append(msg("cell_language"))
+        elif question is None:
+            labels.append(msg("cell_added_top", start=start))
+        else:
+            labels.append(msg("cell_added", n=question, start=start))
+        seen_code = True
+    return labels
+
+
+_ASSIGNED = re.compile(
+    r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?:[-+*/%&|^@]|//|\*\*)?=(?!=)"
+)
+
+
+def names_set_by(source: str) -> set[str]:
+    """Names a cell assigns at the top level of the notebook (also inside ``if``,
+    ``for``, ``with`` or ``try``); read line by line if the cell is not valid Python."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
     try:
-        import ruralkit
-        from ruralkit import i18n
-        from ruralkit.exercises import get_set
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        names: set[str] = set()
+        for line in lines:
+            match = _ASSIGNED.match(line)
+            if match:
+                names.update(n.strip() for n in match.group(1).split(","))
+        return names
+    names = set()
 
-        i18n.set_language(language)
-        setter = getattr(ruralkit, "set_variant", None)
-        if setter is not None:
-            setter(seed)
-        elif seed is not None:
-            raise RuntimeError("this ruralkit has no set_variant(); cannot grade a variant")
-        result["questions"] = get_set(set_key).grade(dict(namespace), hidden=hidden)
-        result["ok"] = True
-    except BaseException as exc:  # noqa: BLE001 - report, never crash the kernel
-        result["error"] = f"{type(exc).__name__}: {exc}"[:500]
-    tmp = out + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, ensure_ascii=False)
-    os.replace(tmp, out)
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+            return
+        if isinstance(node, ast.Lambda):
+            return
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for statement in tree.body:
+        visit(statement)
+    return names
 
 
-_GRADER_CELL = '''\
+def _missing_reasons(
+    cells: Sequence[Mapping[str, Any]],
+    outcomes: Mapping[int, Mapping[str, Any]],
+    missing: Iterable[str],
+    labels: Sequence[Any],
+) -> dict[str, Any]:
+    """For each missing answer variable whose cell failed: why, as a ``Msg``."""
+    from ruralkit.exercises.messages import msg
+
+    reasons: dict[str, Any] = {}
+    setters: dict[int, set[str]] = {
+        i: names_set_by(_source_text(c.get("source", "")))
+        for i, c in enumerate(cells) if c.get("cell_type") == "code"
+    }
+    for name in missing:
+        for index in sorted(setters):
+            outcome = outcomes.get(index)
+            if name not in setters[index] or not outcome:
+                continue
+            cell = labels[index]
+            status = outcome.get("status")
+            if status == "error":
+                error = f"{outcome.get('ename', '')}: {outcome.get('evalue', '')}"[:160]
+                reasons[name] = msg("missing_cell_error", name=name, cell=cell, error=error)
+            elif status == "timeout":
+                reasons[name] = msg("missing_cell_timeout", name=name, cell=cell,
+                                    seconds=_num(outcome.get("seconds")))
+            elif status == "not_run":
+                reasons[name] = msg("missing_cell_not_run", name=name, cell=cell)
+            elif status == "crashed":
+                reasons[name] = msg("missing_cell_crashed", name=name, cell=cell)
+            else:
+                continue
+            break
+    return reasons
+
+
+# =========================================================================== grading: kernel side
+_EXPORT_CELL = '''\
 # ruralkit grader: added to the graded copy only, never to the submission.
-def _ruralkit_grade_():
+def _ruralkit_export_():
     import sys
     for _m in [m for m in list(sys.modules) if m == "ruralkit" or m.startswith("ruralkit.")]:
-        del sys.modules[_m]  # fresh copies: nothing the notebook changed in them counts
+        del sys.modules[_m]  # fresh copies of the code that reads the answers
     from IPython import get_ipython
-    import ruralkit.grading
-    ruralkit.grading.kernel_grade(
-        {set_key!r}, namespace=get_ipython().user_ns, seed={seed!r}, language={language!r},
-        hidden={hidden!r}, out={out!r}, token={token!r},
-    )
-_ruralkit_grade_()
+    from ruralkit.exercises.answers import export_answers
+    export_answers({set_key!r}, get_ipython().user_ns, out={out!r}, token={token!r})
+_ruralkit_export_()
 '''
 
 
@@ -648,109 +861,231 @@ _PRELUDE_CELL = """\
 get_ipython().ask_exit = lambda: None
 """
 
+_PROBE_CELL = "None  # ruralkit grader: is the kernel listening again?"
+
+
+def check_answers(
+    set_key: str,
+    values: Mapping[str, Any],
+    *,
+    seed: int | None,
+    language: str,
+    hidden: bool,
+    missing: Mapping[str, Any] | None = None,
+    names: Iterable[str] = (),
+) -> list[dict[str, Any]]:
+    """Check answers read from a kernel, in this process, against variant ``seed``.
+
+    ``values`` maps answer variables to their values (``____`` for a placeholder);
+    variables not in it are missing, for the reasons in ``missing`` if given.
+    Returns the rows of :meth:`ExerciseSet.grade`, with messages in ``language``.
+    """
+    import ruralkit
+    from ruralkit import i18n
+    from ruralkit.exercises import get_set
+
+    i18n.set_language(language)
+    setter = getattr(ruralkit, "set_variant", None)
+    if setter is not None:
+        setter(seed)
+    elif seed is not None:  # pragma: no cover - set_variant exists since set 00
+        raise RuntimeError("this ruralkit has no set_variant(); cannot grade a variant")
+    namespace: dict[str, Any] = dict(values)
+    return get_set(set_key).grade(namespace, hidden=hidden, missing=missing, names=names)
+
 
 # =========================================================================== grading: worker
 MAX_ATTEMPTS = 3
 
+# Started as root, this drops to the grading user and starts the kernel in its place.
+_DROP_PRIVILEGES = """\
+import os, sys
+uid, gid = int(sys.argv[1]), int(sys.argv[2])
+program = None
+if os.path.isabs(sys.argv[3]) and os.execve in os.supports_fd:
+    # opened before dropping privileges: runs an interpreter installed where only root
+    # may look (e.g. under /root), as long as the files it then reads are readable
+    program = os.open(sys.argv[3], os.O_RDONLY)
+os.setgroups([])
+os.setgid(gid)
+os.setuid(uid)
+if os.getuid() != uid or os.geteuid() != uid:
+    sys.exit("could not drop privileges")
+try:
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+except Exception:
+    pass
+try:
+    import resource
+    for limit, value in ((resource.RLIMIT_NPROC, 512), (resource.RLIMIT_FSIZE, 1 << 30)):
+        resource.setrlimit(limit, (value, value))
+except Exception:
+    pass
+os.umask(0o077)
+if program is not None:
+    os.execve(program, sys.argv[3:], os.environ)
+os.execvp(sys.argv[3], sys.argv[3:])
+"""
+
+
+def _drop_command(uid: int, gid: int) -> list[str]:
+    """A command prefix that runs the rest of the command as ``uid``/``gid``."""
+    return [sys.executable, "-I", "-S", "-c", _DROP_PRIVILEGES, str(uid), str(gid)]
+
+
+_MANAGER_CLASS: Any = None
+
+
+def _kernel_manager_class() -> Any:
+    """A kernel manager that starts the kernel as another user, if one is set."""
+    global _MANAGER_CLASS
+    if _MANAGER_CLASS is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class SandboxKernelManager(AsyncKernelManager):
+            kernel_uid: int | None = None
+            kernel_gid: int | None = None
+
+            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                cmd = super().format_kernel_cmd(extra_arguments)
+                if self.kernel_uid is None or self.kernel_gid is None:
+                    return cmd
+                os.chown(self.connection_file, self.kernel_uid, self.kernel_gid)
+                return [*_drop_command(self.kernel_uid, self.kernel_gid), *cmd]
+
+        _MANAGER_CLASS = SandboxKernelManager
+    return _MANAGER_CLASS
+
 
 def _worker_main(spec_path: str) -> int:
-    """Run one submission copy (in its own process); write the run's result JSON."""
+    """Run one submission copy (in its own process); check its answers; write the result.
+
+    The notebook's cells run in a kernel (as another user where possible); this
+    process never runs any of them. After the cells, a last cell exports the
+    answers; they are read back with a restricted unpickler and checked here.
+    """
     import nbformat
-    from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    language = spec["language"]
+    kernel_dir = Path(spec["kernel_dir"])
     private = Path(spec["private"])
-    result: dict[str, Any] = {"errors": [], "notes": [], "attempts": 0}
+    result: dict[str, Any] = {"errors": [], "notes": [], "attempts": 0, "timings": {}}
     nb = nbformat.read(spec["notebook"], as_version=4)
-    skip: set[int] = set()
-    grade_file = str(private / f"grade-{spec['token']}.json")
-    grader_source = _GRADER_CELL.format(
-        set_key=spec["set"], seed=spec["seed"], language=spec["language"],
-        hidden=spec["hidden"], out=grade_file, token=spec["token"],
-    )
+    labels = cell_labels(nb.cells)
+
+    def where(index: int) -> str:
+        label = labels[index]
+        return label.render(language) if label is not None else f"cell {index + 1}"
+
+    export_file = str(kernel_dir / f"answers-{spec['token']}.json")
+    export_source = _EXPORT_CELL.format(set_key=spec["set"], out=export_file, token=spec["token"])
     timeout = float(spec["timeout"])
+    cell_timeout = float(spec["cell_timeout"])
     grader_timeout = float(spec["grader_timeout"])
+    user = spec.get("kernel_user") or {}
+    skip: dict[int, str] = {}  # cell index -> "crashed" | "timeout" (kernel did not stop)
+    rerun_notes: list[str] = []
     timed_out = crashed = False
-    graded = None
+    exported = False
+    outcomes: dict[int, dict[str, Any]] = {}
+    attempt_notes: list[str] = []
+    timings = result["timings"]
     for attempt in range(1, MAX_ATTEMPTS + 1):
         result["attempts"] = attempt
-        errors: list[dict[str, Any]] = []
+        outcomes = {i: {"status": why, "seconds": cell_timeout} for i, why in skip.items()}
+        attempt_notes = []
         bad_cell: int | None = None
+        bad_kind = "timeout"
+        stuck = False
         cells = [nbformat.from_dict(json.loads(json.dumps(c))) for c in nb.cells]
         run_nb = nbformat.v4.new_notebook(cells=list(cells), metadata=nb.metadata)
-        km = AsyncKernelManager(
-            kernel_name="python3", transport="ipc", ip=str(private / f"kernel{attempt}")
+        km = _kernel_manager_class()(
+            kernel_name="python3", transport="ipc", ip=str(kernel_dir / f"k{attempt}")
         )
+        km.connection_file = str(kernel_dir / f"kernel-{attempt}.json")
+        km.kernel_uid, km.kernel_gid = user.get("uid"), user.get("gid")
         client = NotebookClient(
-            run_nb, km=km, timeout=int(timeout), allow_errors=True, record_timing=False,
+            run_nb, km=km, timeout=int(cell_timeout), allow_errors=True, record_timing=False,
             interrupt_on_timeout=False, kernel_name="python3", startup_timeout=90,
             shutdown_kernel="immediate",
             resources={"metadata": {"path": spec["workdir"]}},
         )
-        stuck = False
         current: int | None = None
         clock = time.monotonic()
-        timings = result.setdefault("timings", {})
+
+        def run_extra(source: str, seconds: float, client: Any = client,
+                      run_nb: Any = run_nb) -> None:
+            extra = nbformat.v4.new_code_cell(source)
+            run_nb.cells.append(extra)
+            client.timeout = max(1, math.ceil(seconds))
+            client.execute_cell(extra, len(run_nb.cells) - 1)
+
         try:
             with client.setup_kernel():
                 timings["kernel_start"] = time.monotonic() - clock
                 pid = getattr(getattr(km, "provisioner", None), "pid", None)
                 if pid:
                     (private / "kernel.pid").write_text(str(pid))
-                prelude = nbformat.v4.new_code_cell(_PRELUDE_CELL)
-                run_nb.cells.append(prelude)
-                client.execute_cell(prelude, len(run_nb.cells) - 1)
+                run_extra(_PRELUDE_CELL, 30)
                 deadline = time.monotonic() + timeout
+                time_up = False
                 for index, cell in enumerate(cells):
                     if cell.cell_type != "code" or index in skip or not cell.source.strip():
                         continue
                     remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        timed_out = True
-                        result["notes"].append(f"time limit reached before cell {index + 1}")
-                        break
-                    client.timeout = max(1, math.ceil(remaining))
+                    if time_up or remaining <= 0:
+                        if not time_up:
+                            attempt_notes.append(_note("notebook_time_up", language,
+                                                       seconds=_num(timeout), cell=where(index)))
+                        timed_out = time_up = True
+                        outcomes[index] = {"status": "not_run"}
+                        continue
+                    limit = min(cell_timeout, remaining)
+                    client.timeout = max(1, math.ceil(limit))
                     current = index
                     try:
                         client.execute_cell(cell, index)
                     except CellTimeoutError:
-                        timed_out, bad_cell = True, index
-                        result["notes"].append(
-                            f"cell {index + 1} was still running at the {timeout:g} s limit"
-                        )
-                        run_sync(km.interrupt_kernel)()
-                        break
+                        # stop this cell, carry on with the next ones
+                        timed_out = True
+                        outcomes[index] = {"status": "timeout", "seconds": math.ceil(limit)}
+                        attempt_notes.append(_note("cell_timeout", language, cell=where(index),
+                                                   seconds=_num(math.ceil(limit))))
+                        if not _interrupted(client, km, min(10.0, max(3.0, cell_timeout)),
+                                            run_extra):
+                            stuck, bad_cell = True, index
+                            rerun_notes.append(_note("stuck", language, cell=where(index)))
+                            break
+                        continue
                     for output in cell.get("outputs", []):
                         if output.get("output_type") == "error":
-                            errors.append(
-                                {"cell": index + 1, "ename": output.get("ename", ""),
-                                 "evalue": str(output.get("evalue", ""))[:200]}
-                            )
+                            outcomes[index] = {
+                                "status": "error", "ename": str(output.get("ename", ""))[:80],
+                                "evalue": str(output.get("evalue", ""))[:200],
+                            }
+                            break
                 current = None
                 timings["cells"] = time.monotonic() - clock - timings["kernel_start"]
-                grader = nbformat.v4.new_code_cell(grader_source)
-                run_nb.cells.append(grader)
-                client.timeout = int(grader_timeout)
-                try:
-                    client.execute_cell(grader, len(run_nb.cells) - 1)
-                except CellTimeoutError:
-                    stuck = True
-                    result["notes"].append(
-                        "the kernel did not stop when interrupted; re-running without cell "
-                        f"{(bad_cell or 0) + 1}"
-                    )
+                if not stuck:
+                    try:
+                        run_extra(export_source, grader_timeout)
+                    except CellTimeoutError:
+                        attempt_notes.append(_note("export_stuck", language,
+                                                   seconds=_num(grader_timeout)))
         except DeadKernelError:
-            crashed, stuck, bad_cell = True, True, current
-            result["notes"].append(
-                f"the kernel crashed in cell {current + 1}; re-running without it"
-                if current is not None else "the kernel crashed while checking"
-            )
+            crashed, stuck, bad_cell, bad_kind = True, True, current, "crashed"
+            if current is not None:
+                rerun_notes.append(_note("crashed_in", language, cell=where(current)))
+            else:
+                attempt_notes.append(_note("crashed_export", language))
         except Exception as exc:  # kernel failed to start, etc.
-            result["notes"].append(f"grader problem: {type(exc).__name__}: {exc}"[:300])
-            stuck = True
+            attempt_notes.append(_note("grader_problem", language,
+                                       error=f"{type(exc).__name__}: {exc}"[:300]))
         finally:
             timings["total_run"] = time.monotonic() - clock
             try:
@@ -758,20 +1093,98 @@ def _worker_main(spec_path: str) -> int:
                     run_sync(km.shutdown_kernel)(now=True)
             except Exception:
                 pass
-        if os.path.exists(grade_file):
-            graded = json.loads(Path(grade_file).read_text(encoding="utf-8"))
-            if graded.get("token") != spec["token"]:
-                graded = None
-        result["errors"] = errors
-        if graded is not None or not stuck or bad_cell is None or bad_cell in skip:
+        exported = os.path.lexists(export_file)
+        if exported or not stuck or bad_cell is None or bad_cell in skip:
             break
-        skip.add(bad_cell)
-    result["grade"] = graded
+        skip[bad_cell] = bad_kind
+    result["notes"] = rerun_notes + attempt_notes
+    result["errors"] = [
+        {"cell": i + 1, "label": where(i), "ename": o.get("ename", ""),
+         "evalue": o.get("evalue", "")}
+        for i, o in sorted(outcomes.items()) if o.get("status") == "error"
+    ]
     result["timed_out"] = timed_out
     result["crashed"] = crashed
+    result["grade"] = _check_exported(spec, nb.cells, outcomes, labels, export_file,
+                                      result["notes"]) if exported else None
     out = Path(spec["result"])
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     return 0
+
+
+def _interrupted(client: Any, km: Any, grace: float, run_extra: Any) -> bool:
+    """Interrupt the kernel; true if it is listening again within ``grace`` seconds.
+
+    The channels are opened afresh: nbclient leaves the timed-out cell's reader
+    waiting on them, which would otherwise swallow messages meant for later cells.
+    """
+    from jupyter_core.utils import run_sync
+    from nbclient.exceptions import CellTimeoutError
+
+    saved = client.startup_timeout
+    try:
+        run_sync(km.interrupt_kernel)()
+        client.kc.stop_channels()
+        client.startup_timeout = max(1, math.ceil(grace))
+        run_sync(client.async_start_new_kernel_client)()
+        run_extra(_PROBE_CELL, grace)
+        return True
+    except (CellTimeoutError, RuntimeError, TimeoutError):
+        return False
+    finally:
+        client.startup_timeout = saved
+
+
+class _CheckTimeout(Exception):  # noqa: N818
+    pass
+
+
+def _check_exported(
+    spec: Mapping[str, Any],
+    cells: Sequence[Mapping[str, Any]],
+    outcomes: Mapping[int, Mapping[str, Any]],
+    labels: Sequence[Any],
+    export_file: str,
+    notes: list[str],
+) -> dict[str, Any]:
+    """Read the exported answers and check them here, within the grader's time limit."""
+    from ruralkit.exercises import get_set
+    from ruralkit.exercises.answers import AnswerFileError, read_answers
+    from ruralkit.exercises.engine import PLACEHOLDER
+
+    language = spec["language"]
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _CheckTimeout(f"the checks took longer than {spec['grader_timeout']:g} s")
+
+    use_alarm = hasattr(signal, "setitimer") and threading.current_thread() is (
+        threading.main_thread())
+    if use_alarm:
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, float(spec["grader_timeout"]))
+    try:
+        exercise_set = get_set(spec["set"])  # also registers the set's Facts records
+        try:
+            values, placeholders, names = read_answers(export_file, spec["token"])
+        except AnswerFileError as exc:
+            notes.append(_note("no_answers", language, error=str(exc)))
+            return {"ok": False, "error": str(exc)}
+        answers: dict[str, Any] = dict(values)
+        answers.update(dict.fromkeys(placeholders, PLACEHOLDER))
+        wanted = [v for p in exercise_set.problems(lambda n: None).values() for v in p.var_names]
+        missing = [v for v in dict.fromkeys(wanted) if v not in answers]
+        reasons = _missing_reasons(cells, outcomes, missing, labels)
+        rows = check_answers(
+            spec["set"], answers, seed=spec["seed"], language=language,
+            hidden=spec["hidden"], missing=reasons, names=names,
+        )
+        return {"ok": True, "questions": rows}
+    except BaseException as exc:  # noqa: BLE001 - report, never crash the worker
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
 
 # =========================================================================== grading: parent
@@ -816,33 +1229,194 @@ def _sandbox_prefix() -> tuple[list[str], str]:
     return [], "network not blocked (unshare unavailable); proxies blanked"
 
 
+# Kernels run as a user of their own: a uid from this range (no account needed), one per
+# submission, so that notebooks graded at the same time cannot touch each other's files.
+_UID_BASE = 1_600_000_000
+_UID_SPAN = 100_000_000
+
+
+@dataclass
+class KernelUser:
+    """Who the graded kernels run as: ``mode`` is "unique" (a fresh uid per
+    submission), "fixed" (one given user, e.g. nobody) or "same" (the grader's own
+    user, with ``reason`` saying why)."""
+
+    mode: str
+    uid: int | None = None
+    gid: int | None = None
+    reason: str = ""
+
+    def for_submission(self) -> tuple[int, int] | None:
+        if self.mode == "unique":
+            uid = _UID_BASE + secrets.randbelow(_UID_SPAN)
+            return uid, uid
+        if self.mode == "fixed" and self.uid is not None and self.gid is not None:
+            return self.uid, self.gid
+        return None
+
+    def describe(self) -> str:
+        if self.mode == "unique":
+            return "a separate user for each notebook"
+        if self.mode == "fixed":
+            return f"user {self.uid}"
+        return f"the grader's own user ({self.reason})"
+
+
+def _grader_user_name() -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except Exception:
+        return str(getattr(os, "geteuid", lambda: "?")())
+
+
+def _kernel_user(prefix: Sequence[str]) -> KernelUser:
+    """Find a user to run kernels as, and check that Python starts as that user.
+
+    Needs root (to change user) on a POSIX system. ``RURALKIT_GRADE_USER`` chooses:
+    unset (a fresh uid per notebook, else ``nobody``), a user name or uid, or
+    ``same`` (do not change user).
+    """
+    setting = os.environ.get("RURALKIT_GRADE_USER", "").strip()
+    if setting.lower() in {"same", "off", "none", "no"}:
+        return KernelUser("same", reason="RURALKIT_GRADE_USER=" + setting)
+    if not hasattr(os, "geteuid") or not hasattr(os, "setuid"):
+        return KernelUser("same", reason="this system cannot run a program as another user")
+    if os.geteuid() != 0:
+        return KernelUser("same", reason="the grader is not run as root, so it cannot "
+                                         "start the notebook as another user")
+    candidates: list[KernelUser] = []
+    try:
+        import pwd
+
+        if setting:
+            entry = pwd.getpwuid(int(setting)) if setting.isdigit() else pwd.getpwnam(setting)
+            candidates.append(KernelUser("fixed", entry.pw_uid, entry.pw_gid))
+        else:
+            candidates.append(KernelUser("unique"))
+            try:
+                entry = pwd.getpwnam("nobody")
+                candidates.append(KernelUser("fixed", entry.pw_uid, entry.pw_gid))
+            except KeyError:
+                pass
+    except (KeyError, ValueError):
+        return KernelUser("same", reason=f"no user {setting!r} (RURALKIT_GRADE_USER)")
+    problems = []
+    for candidate in candidates:
+        ids = candidate.for_submission()
+        assert ids is not None
+        problem = _probe_user(prefix, *ids)
+        if problem is None:
+            return candidate
+        problems.append(problem)
+    return KernelUser("same", reason="Python could not start as another user: "
+                      + "; ".join(problems)[:200])
+
+
+def _probe_user(prefix: Sequence[str], uid: int, gid: int) -> str | None:
+    """``None`` if a kernel's Python starts as ``uid`` and imports what grading needs."""
+    tmp = Path(tempfile.mkdtemp(prefix="ruralkit-probe-"))
+    try:
+        home = tmp / "home"
+        home.mkdir()
+        os.chmod(tmp, 0o711)
+        os.chown(home, uid, gid)
+        code = ("import os, ipykernel_launcher, pandas, matplotlib, ruralkit.exercises.answers;"
+                f"assert os.getuid() == {uid}")
+        done = subprocess.run(
+            [*prefix, *_drop_command(uid, gid), sys.executable, "-c", code],
+            cwd=home, env=_kernel_env(home, separate_user=True), capture_output=True,
+            timeout=120, stdin=subprocess.DEVNULL,
+        )
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            return (tail[-1] if tail else f"exit code {done.returncode}")[:150]
+        return None
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{type(exc).__name__}: {exc}"[:150]
+    finally:
+        _kill_uid(uid)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _kill_uid(uid: int) -> None:
+    """Kill every process of ``uid`` (only used with a uid made for one submission)."""
+    if uid < _UID_BASE or not os.path.isdir("/proc"):
+        return
+    for _ in range(3):
+        found = False
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as fh:
+                    uids = next((ln.split()[1:] for ln in fh if ln.startswith("Uid:")), [])
+            except OSError:
+                continue
+            if str(uid) in uids:
+                found = True
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                except OSError:
+                    pass
+        if not found:
+            return
+        time.sleep(0.05)
+
+
 _PROXY_VARS = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy")
 
 
-def _kernel_env(home: Path) -> dict[str, str]:
+def _kernel_env(home: Path, *, separate_user: bool = False) -> dict[str, str]:
     env = _env_with_package()
     for var in _PROXY_VARS:
         env[var] = ""
         env[var.upper()] = ""
-    cache = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    env["XDG_CACHE_HOME"] = cache  # shared caches (matplotlib fonts) keep working
+    if separate_user:
+        # the kernel's user cannot read the grader's caches; it keeps its own
+        env["XDG_CACHE_HOME"] = str(home / ".cache")
+        env["USER"] = env["LOGNAME"] = "ruralkit-student"
+        env.pop("MPLCONFIGDIR", None)
+    else:
+        cache = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        env["XDG_CACHE_HOME"] = cache  # shared caches (matplotlib fonts) keep working
     env["HOME"] = str(home)  # '~' in a submission points into the temporary folder
     env["TMPDIR"] = str(home)
     env["IPYTHONDIR"] = str(home / ".ipython")
-    env["JUPYTER_RUNTIME_DIR"] = str(home / "runtime")
+    env["JUPYTER_RUNTIME_DIR"] = str(home / ".runtime")
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.pop("JPY_PARENT_PID", None)
     return env
 
 
 def _id_from_path(path: Path, set_stem: str | None) -> str:
-    if set_stem and path.stem == set_stem and path.parent.name:
-        return path.parent.name
-    return path.stem
+    """The student id a submission's path gives: the folder of a notebook that keeps
+    the set's own name (``s005/00_start_here.ipynb``), else the file name
+    (``s005.ipynb``, ``s005_00_start_here.ipynb``)."""
+    stem = path.stem
+    if set_stem:
+        keeps_name = stem == set_stem or re.fullmatch(
+            re.escape(set_stem) + r"[\s_.-]*(\(\d+\)|-?copy\d*|副本\d*)?", stem, re.I
+        )
+        if keeps_name and path.parent.name:
+            return path.parent.name
+        for pattern in (re.escape(set_stem) + r"[\s_.-]+(.+)", r"(.+?)[\s_.-]+" +
+                        re.escape(set_stem)):
+            match = re.fullmatch(pattern, stem)
+            if match and match.group(1).strip():
+                return match.group(1).strip()
+    return stem
 
 
-def _inspect(path: Path, set_override: str | None) -> tuple[dict[str, Any] | None, GradeResult]:
-    """Read a submission; a GradeResult with status 'invalid' if it cannot be graded."""
+def _inspect(
+    path: Path, set_override: str | None, language: str = "en"
+) -> tuple[dict[str, Any] | None, GradeResult]:
+    """Read a submission; a GradeResult with status 'invalid' if it cannot be graded.
+
+    The student id comes from the submission's path (folder or file name, as handed
+    in); a different id in the notebook's metadata is only noted (a copied notebook).
+    """
     result = GradeResult(str(path), path.stem, set_override, None, "invalid", 0.0)
     try:
         nb = read_notebook(path)
@@ -850,7 +1424,8 @@ def _inspect(path: Path, set_override: str | None) -> tuple[dict[str, Any] | Non
 
         nbformat.validate(nbformat.from_dict(json.loads(json.dumps(nb))))
     except Exception as exc:
-        result.notes.append(str(exc).split("\n")[0][:300])
+        result.notes.append(_note("unreadable", language,
+                                  error=str(exc).split("\n")[0][:300]))
         return None, result
     meta = nb.get("metadata", {}).get("ruralkit", {})
     meta = meta if isinstance(meta, dict) else {}
@@ -864,19 +1439,13 @@ def _inspect(path: Path, set_override: str | None) -> tuple[dict[str, Any] | Non
             stem = get_set(set_key).notebook
         except Exception:
             stem = None
-    path_id = _id_from_path(path, stem)
+    result.student_id = _id_from_path(path, stem)
     meta_id = meta.get("student_id")
-    if isinstance(meta_id, str) and meta_id:
-        result.student_id = meta_id
-        if meta_id not in str(path):
-            result.notes.append(
-                f"notebook says student {meta_id} but the file path says {path_id}"
-            )
-    else:
-        result.student_id = path_id
+    if isinstance(meta_id, str) and meta_id and meta_id != result.student_id:
+        result.notes.append(_note("metadata_id", language, meta_id=meta_id))
     seed = meta.get("variant_seed")
     if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
-        result.notes.append(f"ignored a variant_seed that is not a whole number: {seed!r}")
+        result.notes.append(_note("bad_seed", language, seed=repr(seed)))
         seed = None
     if "variant_seed" not in meta:
         # metadata lost (another editor?): fall back on the set_variant(<seed>) line
@@ -884,11 +1453,11 @@ def _inspect(path: Path, set_override: str | None) -> tuple[dict[str, Any] | Non
             found = re.search(r"\bset_variant\((\d+)\)", cell["source"])
             if cell["cell_type"] == "code" and found:
                 seed = int(found.group(1))
-                result.notes.append(f"variant seed {seed} read from the notebook's code")
+                result.notes.append(_note("seed_from_code", language, seed=seed))
                 break
     result.variant_seed = seed
     if not set_key:
-        result.notes.append("cannot tell which exercise set this is; pass --set")
+        result.notes.append(_note("no_set", language))
         return None, result
     return nb, result
 
@@ -899,34 +1468,52 @@ def _grade_one(
     result: GradeResult,
     *,
     timeout: float,
+    cell_timeout: float,
     grader_timeout: float,
     language: str,
     hidden: bool,
     prefix: list[str],
+    user: KernelUser,
 ) -> GradeResult:
     start = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="ruralkit-grade-"))
+    ids = user.for_submission()
     try:
-        work, private, home = tmp / "work", tmp / "private", tmp / "home"
-        for d in (work, private, home):
+        # tmp (grader only; others may pass through) / private (grader only)
+        #                                           / box (the kernel's) / work, home, .grader
+        private, box = tmp / "private", tmp / "box"
+        work, home, kernel_dir = box / "work", box / "home", box / ".grader"
+        runtime, ipython = home / ".runtime", home / ".ipython"
+        for d in (private, box, work, home, kernel_dir, runtime, ipython):
             d.mkdir()
-        copy = work / path.name
+        if ids is not None:
+            os.chmod(tmp, 0o711)
+            for d in (box, work, home, kernel_dir, runtime, ipython):
+                os.chown(d, *ids)
+                os.chmod(d, 0o700)
+        else:
+            result.notes.append(_note("same_user", language, user=_grader_user_name(),
+                                      reason=user.reason))
+        copy = private / path.name
         copy.write_bytes(path.read_bytes())  # the submission itself is only ever read
         token = secrets.token_hex(16)
         spec = {
             "notebook": str(copy), "workdir": str(work), "private": str(private),
-            "result": str(private / "result.json"), "token": token,
-            "set": result.set_key, "seed": result.variant_seed, "language": language,
-            "hidden": hidden, "timeout": timeout, "grader_timeout": grader_timeout,
+            "kernel_dir": str(kernel_dir), "result": str(private / "result.json"),
+            "token": token, "set": result.set_key, "seed": result.variant_seed,
+            "language": language, "hidden": hidden, "timeout": timeout,
+            "cell_timeout": cell_timeout, "grader_timeout": grader_timeout,
+            "kernel_user": {"uid": ids[0], "gid": ids[1]} if ids else None,
         }
         spec_path = private / "spec.json"
         spec_path.write_text(json.dumps(spec), encoding="utf-8")
         cmd = [*prefix, sys.executable, "-m", "ruralkit.exercises._worker", str(spec_path)]
-        hard_limit = MAX_ATTEMPTS * (timeout + grader_timeout + 60)
+        hard_limit = MAX_ATTEMPTS * (timeout + grader_timeout + 60) + grader_timeout
         with open(private / "worker.log", "wb") as log:
             proc = subprocess.Popen(
-                cmd, cwd=work, env=_kernel_env(home), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cmd, cwd=private, env=_kernel_env(home, separate_user=ids is not None),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
             with _ACTIVE_LOCK:
                 _ACTIVE[proc.pid] = private / "kernel.pid"
@@ -935,32 +1522,34 @@ def _grade_one(
             except subprocess.TimeoutExpired:
                 _kill_group(proc.pid)
                 proc.wait()
-                result.notes.append(f"grading stopped after {hard_limit:g} s")
+                result.notes.append(_note("stopped", language, seconds=_num(hard_limit)))
             finally:
                 _kill_kernel(private / "kernel.pid")
+                if ids is not None and user.mode == "unique":
+                    _kill_uid(ids[0])
                 with _ACTIVE_LOCK:
                     _ACTIVE.pop(proc.pid, None)
         out = private / "result.json"
         if not out.exists():
             result.status = "failed"
             tail = (private / "worker.log").read_text(encoding="utf-8", errors="replace")
-            result.notes.append("the grader could not run this notebook: " + tail[-300:].strip())
+            result.notes.append(_note("could_not_run", language, tail=tail[-300:].strip()))
             return result
         run = json.loads(out.read_text(encoding="utf-8"))
         result.timings = run.get("timings", {})
         result.notes.extend(run.get("notes", []))
         errors = run.get("errors", [])
         if errors:
-            result.notes.append(
-                "errors in cells: "
-                + "; ".join(f"cell {e['cell']}: {e['ename']}" for e in errors[:6])
-                + (" …" if len(errors) > 6 else "")
-            )
+            listed = "; ".join(f"{e.get('label') or 'cell ' + str(e['cell'])} ({e['ename']})"
+                               for e in errors[:6])
+            result.notes.append(_note("errors_in", language,
+                                      cells=listed + (" …" if len(errors) > 6 else "")))
         graded = run.get("grade")
         if graded and graded.get("ok"):
             result.questions = graded["questions"]
         elif graded:
-            result.notes.append("checking failed: " + graded.get("error", "?"))
+            result.notes.append(_note("checking_failed", language,
+                                      error=graded.get("error", "?")))
         if run.get("timed_out"):
             result.status = "timeout"
         elif run.get("crashed"):
@@ -1063,6 +1652,7 @@ def grade(
     *,
     out: str | Path | None = "gradebook.csv",
     timeout: float = 60,
+    cell_timeout: float | None = None,
     jobs: int = 1,
     set_key: str | None = None,
     language: str = "en",
@@ -1082,9 +1672,13 @@ def grade(
         The gradebook CSV; feedback files go to ``<out stem>_feedback/`` beside it.
         ``None`` writes nothing.
     timeout : float
-        Seconds a notebook's own cells may run (per run; a notebook whose kernel
-        crashes or hangs is re-run without the offending cell, at most
-        ``MAX_ATTEMPTS`` times).
+        Seconds a notebook's own cells may run altogether (per run; a notebook
+        whose kernel crashes, or does not stop when interrupted, is re-run without
+        the offending cell, at most ``MAX_ATTEMPTS`` times).
+    cell_timeout : float, optional
+        Seconds one cell may run; a cell still running then is interrupted and
+        the cells after it run as usual (an endless loop costs only that cell).
+        Default: ``min(30, timeout / 2)``.
     jobs : int
         Notebooks graded at the same time (each in its own process and kernel).
     set_key : str, optional
@@ -1094,7 +1688,7 @@ def grade(
     hidden : bool
         Run the hidden tests.
     grader_timeout : float
-        Seconds allowed for the checks themselves.
+        Seconds allowed for handing over the answers, and again for the checks.
 
     Returns
     -------
@@ -1106,19 +1700,25 @@ def grade(
         raise RuralkitError("No notebooks to grade.")
     if set_key is not None:
         set_key = f"{int(set_key):02d}"
+    if cell_timeout is None:
+        cell_timeout = min(30.0, max(1.0, timeout / 2))
+    cell_timeout = max(1.0, min(float(cell_timeout), float(timeout)))
     prefix, sandbox = _sandbox_prefix()
+    user = _kernel_user(prefix)
     say = log or (lambda text: print(text, file=sys.stderr))
     if progress:
-        say(f"Grading {len(paths)} notebook(s), {jobs} at a time; network: {sandbox}")
+        say(f"Grading {len(paths)} notebook(s), {jobs} at a time; network: {sandbox}; "
+            f"notebooks run as {user.describe()}")
     bar = _Progress(len(paths), enabled=progress)
     results: dict[int, GradeResult] = {}
 
     def task(i: int, path: Path) -> tuple[int, GradeResult]:
-        nb, result = _inspect(path, set_key)
+        nb, result = _inspect(path, set_key, language)
         if nb is not None:
             result = _grade_one(
-                path, nb, result, timeout=timeout, grader_timeout=grader_timeout,
-                language=language, hidden=hidden, prefix=prefix,
+                path, nb, result, timeout=timeout, cell_timeout=cell_timeout,
+                grader_timeout=grader_timeout, language=language, hidden=hidden,
+                prefix=prefix, user=user,
             )
         return i, result
 
@@ -1135,7 +1735,7 @@ def grade(
         raise
     pool.shutdown()
     ordered = [results[i] for i in range(len(paths))]
-    _flag_duplicates(ordered)
+    _flag_duplicates(ordered, language)
     if out is not None:
         write_gradebook(ordered, out)
         if feedback:
@@ -1143,14 +1743,14 @@ def grade(
     return ordered
 
 
-def _flag_duplicates(results: Sequence[GradeResult]) -> None:
+def _flag_duplicates(results: Sequence[GradeResult], language: str = "en") -> None:
     seen: dict[str, list[GradeResult]] = {}
     for r in results:
         seen.setdefault(r.student_id, []).append(r)
     for sid, group in seen.items():
         if len(group) > 1:
             for r in group:
-                r.notes.append(f"{len(group)} submissions have student id {sid}")
+                r.notes.append(_note("duplicates", language, n=len(group), sid=sid))
 
 
 def _num(x: float | None) -> str:
@@ -1217,9 +1817,11 @@ _STATUS_TEXT = {
     "error": {"en": "Some cells of your notebook raised errors; the answers before and after "
                     "them were still checked.",
               "zh": "您的笔记本中有单元格报错；报错前后的答案仍然作了检查。"},
-    "timeout": {"en": "Your notebook ran longer than the time limit; answers set before that "
+    "timeout": {"en": "A cell of your notebook ran longer than the time limit (a loop that never "
+                      "ends?) and was stopped; the cells after it still ran, and their answers "
                       "were checked.",
-                "zh": "您的笔记本运行超出时间限制；在此之前给出的答案作了检查。"},
+                "zh": "您的笔记本中有单元格运行超出时间限制（是不是有停不下来的循环？），已被停止；"
+                      "其后的单元格照常运行，答案也作了检查。"},
     "crashed": {"en": "Your notebook stopped the Python kernel; it was run again without the "
                       "cell that did so.",
                 "zh": "您的笔记本使 Python 内核崩溃；已去掉导致崩溃的单元格后重新运行。"},
@@ -1231,6 +1833,7 @@ _STATUS_TEXT = {
 _FEEDBACK_LABELS = {
     "title": {"en": "Feedback", "zh": "反馈"},
     "student": {"en": "Student", "zh": "学员"},
+    "file": {"en": "File", "zh": "文件"},
     "variant": {"en": "data version", "zh": "数据版本"},
     "score": {"en": "Score", "zh": "得分"},
     "question": {"en": "Question", "zh": "题目"},
@@ -1255,7 +1858,8 @@ def feedback_markdown(result: GradeResult, language: str = "en") -> str:
     def t(table: Mapping[str, str]) -> str:
         return table.get(language) or table["en"]
 
-    title = result.set_key or ""
+    # the set's title; for a file that could not be read, its name (never empty)
+    title = result.set_key or Path(result.file).name or result.student_id
     try:
         from ruralkit.exercises import get_set
 
@@ -1264,6 +1868,8 @@ def feedback_markdown(result: GradeResult, language: str = "en") -> str:
     except Exception:
         pass
     lines = [f"# {t(_FEEDBACK_LABELS['title'])}: {title}", ""]
+    if result.status == "invalid":
+        lines += [f"{t(_FEEDBACK_LABELS['file'])}: `{Path(result.file).name}`", ""]
     who = f"{t(_FEEDBACK_LABELS['student'])}: `{result.student_id}`"
     if result.variant_seed is not None:
         who += f" · {t(_FEEDBACK_LABELS['variant'])} {result.variant_seed}"

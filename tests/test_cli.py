@@ -119,3 +119,21 @@ def test_console_script_module_runs():
         capture_output=True, text=True, env=grading._env_with_package(), timeout=120,
     )
     assert done.returncode == 0 and "00_start_here" in done.stdout
+
+
+def test_variants_accept_a_chinese_excel_roster_and_grade_takes_a_cell_timeout(
+    tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(ROOT)
+    roster = tmp_path / "名单.csv"
+    roster.write_bytes("学号,姓名\ns001,张三\n".encode("gbk"))
+    out = tmp_path / "class"
+    assert cli.main(["exercises", "variants", "--roster", str(roster), "--out", str(out),
+                     "--salt", "spring"]) == 0
+    assert (out / "s001" / "00_start_here.ipynb").exists()
+    roster.write_text("序号,名字\n1,张三\n", encoding="utf-8")
+    assert cli.main(["exercises", "variants", "--roster", str(roster), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "名单.csv" in err and "'序号'" in err and "学号" in err and "student_id" in err
+    args = cli.build_parser().parse_args(["exercises", "grade", "x", "--cell-timeout", "5"])
+    assert args.cell_timeout == 5

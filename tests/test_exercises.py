@@ -208,6 +208,7 @@ def test_view_learner_mistakes_give_messages_not_tracebacks(capsys):
     assert result.status == "incorrect" and "`n` is not defined" in result.text("en")
     q = _view(ns={"nn": 3})
     assert "typed `nn`" in q.result().text("en")
+    assert "stopped with an error" in q.result().text("en")
     # the checker itself failing is reported, not raised
     broken = _view(_Broken, ns={"n": 1})
     result = broken.result()
@@ -376,7 +377,8 @@ WRONG = [
     ("q3", "villages['population'].sum", "brackets"),
     ("q4", "villages[villages['terrain'] == 'hill']", "hill villages"),
     ("q4", "villages[villages['terrain'] != 'mountain']", "*not* in the mountains"),
-    ("q4", "villages['terrain'] == 'mountain'", "double brackets"),
+    ("q4", "villages['terrain'] == 'mountain'", "`villages[condition]`"),
+    ("q4", "villages['terrain']", "double brackets"),
     ("q4", "villages[villages['terrain'] == 'mountain'][['village_id']]", "lacks"),
     ("q5", "villages.groupby('township_id')['distance_km'].sum()", "added up"),
     ("q5", "villages.groupby('township_id')['distance_km'].median()", "median"),
@@ -404,6 +406,8 @@ WRONG = [
     ("q8", "disputes['dispute_type'].value_counts().plot.bar(title='x')", "labelled"),
     ("q8", "disputes.groupby(disputes['date_received'].dt.month).size().plot.bar(title='x')",
      "12 bars"),
+    ("q8", "__import__('matplotlib.pyplot').pyplot.figure().gca().bar(cases_per_year.index, "
+           "cases_per_year)", "plt.gca()"),
 ]
 
 
@@ -630,3 +634,115 @@ def test_a_table_without_its_key_column_is_told_which_column_to_keep():
     villages = rk.load_villages()
     no_key = villages.loc[villages["terrain"] == "mountain"].drop(columns="village_id")
     set00.q4.assert_check_failed(no_key, contains="has no column 'village_id'")
+
+
+# =========================================================================== review fixes
+def test_one_value_container_message_reads_well():
+    """F: "a Series that holds a single value", not "a Series of 1 values holding …"."""
+    result = compare(pd.Series([60]), 60, name="x")
+    assert result.render("en").startswith(
+        "`x` is a Series that holds a single value. The question asks for the number itself"
+    )
+    zh = result.render("zh")
+    assert zh.startswith("`x` 是只含一个值的序列（Series）。题目要的是这个数本身")
+    assert "一个含" not in zh
+    assert "a list that holds" in compare([3.5], 3.5, name="x").render("en")
+    text = compare(pd.Series(["mountain"]), "mountain", name="t")
+    assert "the text itself" in text.render("en") and "这个文字本身" in text.render("zh")
+
+
+def test_a_true_false_series_for_rows_is_called_a_condition():
+    """E: q4 answered with the condition itself is told to use it inside villages[...]."""
+    villages = rk.load_villages()
+    result = set00.exercise_set.views({"mountain": villages["terrain"] == "mountain"})["q4"]
+    text = result.result()
+    assert text.status == "incorrect"
+    assert "is the condition: True or False for each village" in text.text("en")
+    assert "`villages[condition]`" in text.text("en") and "double brackets" not in text.text("en")
+    assert "villages[条件]" in text.text("zh")
+
+
+def test_missing_names_are_never_matched_with_imports_classes_or_functions():
+    """D: after a failed `design = Design(...)` cell, no "did you mean `Design`"."""
+    import math as some_module
+
+    class Design:
+        pass
+
+    def suppress_small_cells():
+        return None
+
+    ns = {"Design": Design, "rk": some_module, "suppress_small_cells": suppress_small_cells,
+          "designs_list": len, "In": ["design"], "survey": pd.DataFrame()}
+    ns["q1"] = ProblemView(_Count(TINY), label="q1", number=1, namespace=ns)
+    view = ProblemView(_Design(TINY), label="q1", number=1, namespace=ns)
+    result = view.result()
+    assert result.status == "incorrect"
+    en, zh = result.text("en"), result.text("zh")
+    assert en.startswith("`design` is not defined yet.") and "Did you mean" not in en
+    assert "If that cell stopped with an error, fix that cell and run it again." in en
+    assert "报错" in zh
+    ns["desing"] = 3  # a misspelt data variable is still suggested
+    assert "typed `desing`" in view.result().text("en")
+    # the grader says why, when it knows
+    from ruralkit.exercises.messages import msg
+
+    why = msg("missing_cell_error", name="design", cell=msg("cell_answer", n=1),
+              error="ValueError: add nest=True")
+    view = ProblemView(_Design(TINY), label="q1", number=1, namespace={}, missing={"design": why})
+    text = view.result().text("en")
+    assert "the cell that sets it (the answer cell of question 1) stopped with an error" in text
+    assert "第 1 题的作答单元格" in view.result().text("zh")
+
+
+class _Design(ValueProblem):
+    _var = "design"
+
+    def expected(self):
+        return 1
+
+
+def test_bar_container_is_not_the_chart_and_numeric_axes_are_read_by_position():
+    """C: `ax = plt.bar(years, counts)` says what to do; a numeric-axis chart passes."""
+    years, counts = [2022, 2023, 2024], [5, 7, 9]
+    plt.figure()
+    bars = plt.bar(years, counts)
+    plt.title("Cases")
+    result = _chart_view(bars)
+    assert result.status == "incorrect"
+    assert "the bars (a BarContainer" in result.text("en") and "plt.gca()" in result.text("en")
+    assert "BarContainer" in result.text("zh") and "plt.gca()" in result.text("zh")
+    assert "labelled" not in result.text("en")
+    assert _chart_view(plt.gca()).passed  # the same chart, as the Axes
+    _Chart().bar_values(plt.gca())
+    lines = plt.plot(years, counts)
+    assert "the lines" in _chart_view(lines).text("en")
+    assert "a piece of text" in _chart_view(plt.title("x")).text("en")
+    _, numeric = plt.subplots()
+    numeric.bar(np.array(years), counts)
+    numeric.set_title("Cases")
+    assert _chart_view(numeric).passed
+    _, wrong_years = plt.subplots()
+    wrong_years.bar([2019, 2020, 2021], counts)
+    wrong_years.set_title("Cases")
+    assert "labelled 2019, 2020, 2021" in _chart_view(wrong_years).text("en")
+
+
+def test_checks_accept_the_facts_the_grader_takes_out_of_a_kernel():
+    """A: a chart and any other answer survive the trip out of the kernel."""
+    from ruralkit.exercises.answers import Opaque, dumps_value, loads_value
+    from ruralkit.exercises.engine import ChartFacts
+
+    counts = pd.Series([5, 7, 9], index=[2022, 2023, 2024])
+    _, ax = plt.subplots()
+    counts.plot.bar(ax=ax, title="Cases")
+    facts = loads_value(dumps_value(_Chart().export(ax)))
+    assert isinstance(facts, ChartFacts) and facts.title == "Cases"
+    assert _chart_view(facts).passed
+    _Chart().bar_values(facts)
+    part = loads_value(dumps_value(_Chart().export(plt.bar([1], [1]))))
+    assert "plt.gca()" in _chart_view(part).text("en")
+    function = loads_value(dumps_value(len))
+    assert callable(function) and "function" in compare(function, 3, name="n").render("en")
+    gone = loads_value(dumps_value(plt))
+    assert isinstance(gone, Opaque) and "`module`" in compare(gone, 3, name="n").render("en")

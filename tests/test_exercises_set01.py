@@ -5,7 +5,7 @@ master's solution passes, known wrong answers fail with their specific message, 
 the untouched placeholder says "not attempted". The student notebook is executed and
 must show "Not attempted" for every check. Answers must follow the learner's data
 variant (question 7 even flips between the bundled county and variant 12345), and
-the real grader, which re-imports ruralkit inside the kernel, gives a solved
+the real grader, which checks the answers outside the kernel, gives a solved
 variant notebook full marks.
 """
 
@@ -382,3 +382,76 @@ def test_set01_solved_variant_gets_full_marks_from_the_grader(tmp_path):
     assert solved_result.total == solved_result.max_points == 10, solved_result.questions
     assert empty_result.status == "ok" and empty_result.total == 0
     assert {q["status"] for q in empty_result.questions} == {"not_attempted"}
+
+
+# =========================================================================== review fixes
+def _rows_fingerprint(frame):
+    """What a Design depends on: the rows, their order, weights, strata and clusters."""
+    columns = ["weight", "year", "township_id", "village_id"]
+    return frame.index.tolist(), frame[columns].astype(str).values.tolist()
+
+
+def test_set01_solutions_never_change_the_rows_of_survey():
+    """K: after `design` is built, the solutions add columns to `survey` but never sort,
+    drop or filter its rows, change its weights or rebind it (Design refuses a changed
+    table, and a rebound `survey` would hide new columns from `design`)."""
+    rk.set_variant(None)
+    ns: dict = {}
+    exec(SET.setup, ns)
+    problems = list(SET.problems().values())
+    exec(problems[0].solution, ns)
+    survey, before = ns["survey"], _rows_fingerprint(ns["survey"])
+    columns = set(survey.columns)
+    for problem in problems[1:]:
+        exec(problem.solution, ns)
+    assert ns["survey"] is survey and _rows_fingerprint(survey) == before
+    assert {"satisfied", "trusts_county"} <= set(survey.columns) - columns
+    # nor does any cell of the master after question 1, self-tests included
+    cells = _cells(MASTER)
+    start = next(i for i, c in enumerate(cells) if c.get("id") == "q1-answer")
+    later = "\n".join(c["source"] for c in cells[start + 1:] if c["cell_type"] == "code")
+    assert not re.search(r"^\s*survey\s*=(?!=)", later, re.M)
+    assert not re.search(r"survey\.(sort_values|sort_index|drop|dropna|reset_index|set_index|"
+                         r"query|pop)\([^)]*inplace\s*=\s*True", later)
+    assert not re.search(r"\bsurvey\.(drop|sort_values|sort_index)\(", later)
+    assert not re.search(r"survey\[\s*[\"']weight[\"']\s*\]\s*=(?!=)", later)
+
+
+def test_set01_q2_guidance_matches_how_a_design_keeps_its_table():
+    """K: q2 no longer says the design "holds the table `survey` itself"; it says to add
+    the column to `survey` and not to change its rows or weights after building `design`."""
+    text = next(c["source"] for c in _cells(MASTER) if c.get("id") == "q2-text")
+    assert "holds the table `survey` itself" not in text
+    assert "Add the column to `survey` itself" in text and "do not sort `survey`" in text
+    assert "不要对 `survey` 排序" in text
+    hint = set01.exercise_set.problems()["q2"].hints[1]
+    assert "holds the table" not in hint.render("en") and "not to a copy" in hint.render("en")
+    assert "不要对 `survey` 排序" in hint.render("zh")
+
+
+def test_set01_design_is_checked_from_facts_taken_out_of_the_kernel(solved):
+    """A: the grader checks q1 on DesignFacts; the class itself keeps its message."""
+    from ruralkit.exercises.answers import dumps_value, loads_value
+
+    views = SET.views(solved)
+    problem = views["q1"].problem
+    facts = loads_value(dumps_value(problem.export(solved["design"])))
+    assert isinstance(facts, set01.DesignFacts)
+    views["q1"].assert_check_passed(facts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        no_clusters = set01.Design(solved["survey"], weights="weight",
+                                   strata=["year", "township_id"])
+    views["q1"].assert_check_failed(loads_value(dumps_value(problem.export(no_clusters))),
+                                    contains="no clusters")
+    cls = loads_value(dumps_value(problem.export(set01.Design)))
+    views["q1"].assert_check_failed(cls, contains="`Design` itself")
+
+
+def test_set01_missing_design_is_not_matched_with_the_design_class():
+    """D: forgetting nest=True makes the q1 cell fail; q1.check() must not suggest `Design`."""
+    ns = {"Design": set01.Design, "suppress_small_cells": set01.suppress_small_cells,
+          "rk": rk, "survey": object()}
+    result = SET.views(ns)["q1"].result()
+    assert "Did you mean" not in result.text("en") and "`Design`" not in result.text("en")
+    assert "stopped with an error" in result.text("en")

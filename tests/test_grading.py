@@ -1,9 +1,10 @@
 """Tests of ruralkit.grading: variants, the grader, the gradebook and feedback files.
 
-The main test grades the 20 prepared submissions in ``tests/submissions`` (made by
+The main test grades the 22 prepared submissions in ``tests/submissions`` (made by
 ``make_submissions.py``: right, partly wrong, empty, syntax error, infinite loop,
-kernel crashes, deleted and reordered cells, exit calls, file writes, variants,
-a damaged file, tampering) and compares the gradebook with ``expected.csv``.
+kernel crashes, deleted and reordered cells, exit calls, file writes inside and
+outside the grader's folder, variants, a damaged file, tampering with ruralkit and
+with numpy/pandas) and compares the gradebook with ``expected.csv``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import csv
 import hashlib
 import importlib.util
 import json
+import re
 import socket
 import threading
 import time
@@ -57,8 +59,8 @@ def test_read_roster_utf8_gbk_and_errors(tmp_path):
     assert grading.read_roster(roster)[1] == {"student_id": "s002", "name": "李四"}
     roster.write_bytes("student_id,name\ns001,王五\n".encode("gbk"))
     assert grading.read_roster(roster)[0]["name"] == "王五"
-    roster.write_text("id,name\ns001,A\n", encoding="utf-8")
-    with pytest.raises(RuralkitError, match="needs a column 'student_id'"):
+    roster.write_text("number,name\ns001,A\n", encoding="utf-8")
+    with pytest.raises(RuralkitError, match="needs a column with the student ids"):
         grading.read_roster(roster)
     roster.write_text("student_id,name\ns001,A\ns001,B\n", encoding="utf-8")
     with pytest.raises(RuralkitError, match="lines 2 and 3"):
@@ -90,20 +92,16 @@ def test_make_variants_writes_one_notebook_per_student(tmp_path):
     assert _tree_digest(tmp_path / "out") == before
 
 
-# =========================================================================== kernel side
-def test_kernel_grade_writes_a_result_file(tmp_path):
-    out = tmp_path / "grade.json"
-    grading.kernel_grade(
-        "00", namespace={}, seed=None, language="zh", hidden=True, out=str(out), token="t1"
-    )
-    result = json.loads(out.read_text(encoding="utf-8"))
-    assert result["token"] == "t1" and result["ok"] is True
-    assert [q["question"] for q in result["questions"]] == QUESTIONS
-    assert "还没有定义" in result["questions"][0]["message"]
-    grading.kernel_grade(
-        "42", namespace={}, seed=None, language="en", hidden=True, out=str(out), token="t2"
-    )
-    assert json.loads(out.read_text(encoding="utf-8"))["ok"] is False
+# =========================================================================== checking side
+def test_check_answers_checks_in_this_process():
+    rows = grading.check_answers("00", {}, seed=None, language="zh", hidden=True)
+    assert [q["question"] for q in rows] == QUESTIONS
+    assert "还没有定义" in rows[0]["message"]
+    rows = grading.check_answers("00", {"n_villages": 60}, seed=None, language="en",
+                                 hidden=True)
+    assert rows[1]["status"] == "correct"
+    with pytest.raises(RuralkitError):
+        grading.check_answers("42", {}, seed=None, language="en", hidden=True)
 
 
 def test_feedback_markdown_in_both_languages():
@@ -141,17 +139,23 @@ def test_prepared_submissions_are_up_to_date(tmp_path):
     fresh = _tree_digest(tmp_path)
     committed = {k: v for k, v in _tree_digest(SUBMISSIONS).items() if k in fresh}
     assert fresh == committed, "run `python tests/submissions/make_submissions.py`"
-    assert len([k for k in fresh if k.endswith(".ipynb")]) == 20
+    assert len([k for k in fresh if k.endswith(".ipynb")]) == 22
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("grades") / "gradebook.csv"
+    outside = tmp_path_factory.mktemp("outside")  # where s21 tries to write
+    outside.chmod(0o755)
     before = _tree_digest(SUBMISSIONS)
     start = time.monotonic()
-    results = grading.grade([SUBMISSIONS], out=out, timeout=10, jobs=2, progress=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RURALKIT_TEST_OUTSIDE", str(outside))
+        results = grading.grade([SUBMISSIONS], out=out, timeout=30, cell_timeout=4, jobs=2,
+                                progress=False)
     elapsed = time.monotonic() - start
-    return {"out": out, "results": results, "elapsed": elapsed, "before": before}
+    return {"out": out, "results": results, "elapsed": elapsed, "before": before,
+            "outside": outside}
 
 
 def test_gradebook_matches_the_expected_one(graded):
@@ -181,8 +185,8 @@ def test_gradebook_columns_ids_and_seeds(graded):
     )
     assert rows["s01-correct.ipynb"]["variant_seed"] == ""
     assert "SyntaxError" in rows["s06-syntax-error.ipynb"]["notes"]
-    assert "crashed in cell" in rows["s08-kernel-exit.ipynb"]["notes"]
-    assert "10 s limit" in rows["s07-infinite-loop.ipynb"]["notes"]
+    assert "kernel crashed in a cell added in question 2" in rows["s08-kernel-exit.ipynb"]["notes"]
+    assert "was still running after 4 s and was stopped" in rows["s07-infinite-loop.ipynb"]["notes"]
 
 
 def test_grading_is_bounded_in_time(graded):
@@ -199,7 +203,7 @@ def test_submissions_are_never_modified(graded):
 def test_feedback_files_beside_the_gradebook(graded):
     folder = graded["out"].with_name("gradebook_feedback")
     files = sorted(p.name for p in folder.glob("*.md"))
-    assert len(files) == 20 and "s03-partly-wrong.md" in files
+    assert len(files) == 22 and "s03-partly-wrong.md" in files
     text = (folder / "s03-partly-wrong.md").read_text(encoding="utf-8")
     assert "**Score: 7 / 9**" in text
     assert "number of columns" in text and "unweighted mean" in text
@@ -271,13 +275,190 @@ def test_inspect_reads_ids_seeds_and_flags_doubtful_ones(tmp_path):
     _, result = grading._inspect(path, None)
     assert (result.student_id, result.variant_seed) == ("s001", 123456)
     assert "read from the notebook's code" in result.notes[0]
-    # a notebook copied from another student
+    # a notebook copied from another student: filed under the student who handed it in
     copied = grading.personalise(grading.read_notebook(STUDENT), student_id="s001", seed=1)
     other = tmp_path / "s002.ipynb"
     other.write_text(grading.notebook_text(copied), encoding="utf-8")
     _, result = grading._inspect(other, None)
-    assert "says student s001 but the file path says s002" in result.notes[0]
+    assert result.student_id == "s002" and result.variant_seed == 1
+    assert "notebook metadata says s001" in result.notes[0]
     results = [grading.GradeResult("a", "s001", "00", None, "ok", 1.0),
                grading.GradeResult("b", "s001", "00", None, "ok", 1.0)]
     grading._flag_duplicates(results)
     assert all("2 submissions have student id s001" in r.notes for r in results)
+
+
+# =========================================================================== review fixes
+def _rows(graded):
+    return {Path(row["file"]).name: row for row in _read_csv(graded["out"])}
+
+
+def _feedback(graded, name):
+    folder = graded["out"].with_name("gradebook_feedback")
+    return (folder / name).read_text(encoding="utf-8")
+
+
+def _ran_as_separate_user(graded) -> bool:
+    return not any("not as a separate user" in n for r in graded["results"] for n in r.notes)
+
+
+def test_monkeypatching_numpy_and_pandas_cannot_change_the_verdict(graded):
+    """A: the answers are checked outside the kernel that patched math/numpy/pandas."""
+    row = _rows(graded)["s22-monkeypatch.ipynb"]
+    assert (row["status"], row["total"]) == ("ok", "2"), row
+    assert "unweighted mean" in _feedback(graded, "s22-monkeypatch.md")
+
+
+def test_writes_outside_the_grader_folder_fail_when_run_as_another_user(graded):
+    """A: run as a user of its own, a notebook cannot write where the grader may."""
+    assert _rows(graded)["s21-writes-outside.ipynb"]["total"] == "9"
+    if not _ran_as_separate_user(graded):
+        pytest.skip("the grader is not root here: notebooks run as the grader's user")
+    assert list(graded["outside"].iterdir()) == []
+
+
+def test_an_endless_loop_costs_only_its_own_cell(graded):
+    """B: the loop is stopped at the cell time limit; later answers still count."""
+    result = next(r for r in graded["results"] if r.file.endswith("s07-infinite-loop.ipynb"))
+    assert result.status == "timeout" and result.total == 9, result
+    assert result.seconds < 30
+
+
+def test_notes_and_feedback_name_cells_by_question(graded):
+    """G and D: "the answer cell of question 3", never "cell 15"; a failed defining cell
+    is named in the feedback instead of "not defined yet. Run the cell"."""
+    rows = _rows(graded)
+    assert "errors in: the answer cell of question 3 (SyntaxError)" in (
+        rows["s06-syntax-error.ipynb"]["notes"])
+    assert "the answer cell of question 5 (KeyError)" in rows["s18-runtime-error.ipynb"]["notes"]
+    assert not any(re.search(r"\bcell \d+\b", r["notes"]) for r in rows.values())
+    text = _feedback(graded, "s06-syntax-error.md")
+    assert ("`total_population` is not defined, because the cell that sets it (the answer cell "
+            "of question 3) stopped with an error (SyntaxError") in text
+    assert "Run the cell where you write" not in text
+    # the setup cell was deleted: the answer cells fail, and the feedback says how
+    assert ("`villages` is not defined, because the cell that sets it (the answer cell of "
+            "question 1) stopped with an error (NameError: name 'rk' is not defined)"
+            ) in _feedback(graded, "s11-deleted-setup.md")
+
+
+def test_feedback_of_an_unreadable_file_names_the_file(graded):
+    """H: no empty "# Feedback: " title."""
+    text = _feedback(graded, "s17-truncated.md")
+    assert text.startswith("# Feedback: s17-truncated.ipynb\n")
+    assert "File: `s17-truncated.ipynb`" in text
+
+
+def test_a_copied_notebook_is_filed_under_who_handed_it_in(tmp_path):
+    """I: s005 hands in s001's notebook: row and feedback file are s005's, with a note."""
+    nb = grading.personalise(grading.read_notebook(STUDENT), student_id="s001", seed=123456)
+    for sid in ("s001", "s005"):
+        (tmp_path / sid).mkdir()
+        (tmp_path / sid / STUDENT.name).write_text(grading.notebook_text(nb), encoding="utf-8")
+    results = [grading._inspect(p, None)[1]
+               for p in grading.collect_submissions([tmp_path])]
+    assert [r.student_id for r in results] == ["s001", "s005"]
+    assert results[0].notes == [] and results[1].notes == ["notebook metadata says s001 (a "
+                                                           "notebook copied from another "
+                                                           "student?)"]
+    zh = grading._inspect(tmp_path / "s005" / STUDENT.name, None, "zh")[1]
+    assert "学号是 s001" in zh.notes[0]
+    grading.write_feedback(results, tmp_path / "fb")
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == ["s001.md", "s005.md"]
+    assert "`s005`" in (tmp_path / "fb" / "s005.md").read_text(encoding="utf-8")
+    assert grading._id_from_path(Path("x/s007_00_start_here.ipynb"), "00_start_here") == "s007"
+    assert grading._id_from_path(Path("s008/00_start_here (1).ipynb"), "00_start_here") == "s008"
+    assert grading._id_from_path(Path("x/s009.ipynb"), "00_start_here") == "s009"
+
+
+@pytest.mark.parametrize(
+    ("header", "encoding"),
+    [("学号,姓名", "utf-8-sig"), ("学号,姓名", "gbk"), ("ID,Name", "utf-8"),
+     ("Student ID,Student Name", "utf-8"), ("student,name", "utf-8"), ("学号\t姓名", "gbk")],
+)
+def test_read_roster_accepts_chinese_and_other_headers(tmp_path, header, encoding):
+    """J: an Excel export with 学号/姓名 (BOM or GBK) is a roster."""
+    sep = "\t" if "\t" in header else ","
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(f"{header}\ns001{sep}张三\ns002{sep}李四\n\n".encode(encoding))
+    assert grading.read_roster(roster) == [{"student_id": "s001", "name": "张三"},
+                                           {"student_id": "s002", "name": "李四"}]
+
+
+def test_roster_errors_name_the_file_and_the_columns_in_both_languages(tmp_path):
+    roster = tmp_path / "名单.csv"
+    roster.write_text("序号,姓名\n1,张三\n", encoding="utf-8")
+    with pytest.raises(RuralkitError) as info:
+        grading.read_roster(roster)
+    text = str(info.value)
+    assert str(roster) in text and "'序号', '姓名'" in text and "'student_id'" in text
+    assert "名单需要一列学号" in text and "找到的列：'序号'、'姓名'" in text
+    roster.write_text("学号,姓名\ns001,张三\n,李四\n", encoding="utf-8")
+    with pytest.raises(RuralkitError, match="line 3: empty student id") as info:
+        grading.read_roster(roster)
+    assert "第 3 行：学号" in str(info.value)
+
+
+def test_the_answer_reader_refuses_code_and_foreign_files(tmp_path):
+    """A: a crafted answer file cannot run code in the grader."""
+    import base64
+    import os
+    import pickle
+
+    from ruralkit.exercises import answers
+
+    marker = tmp_path / "ran.txt"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    with pytest.raises(pickle.UnpicklingError):
+        answers.loads_value(pickle.dumps(Evil()))
+    assert not marker.exists()
+    payload = {"token": "t", "names": ["n_village", "os.system"],
+               "answers": {"n_villages": {"state": "value", "type": "Evil",
+                                          "pickle": base64.b64encode(pickle.dumps(Evil()))
+                                          .decode()},
+                           "villages": {"state": "placeholder"}}}
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    values, placeholders, names = answers.read_answers(str(path), "t")
+    assert values["n_villages"].unreadable and placeholders == {"villages"}
+    assert names == ["n_village"] and not marker.exists()
+    with pytest.raises(answers.AnswerFileError, match="not written by this grading run"):
+        answers.read_answers(str(path), "other token")
+    link = tmp_path / "link.json"
+    link.symlink_to(path)
+    with pytest.raises(answers.AnswerFileError):
+        answers.read_answers(str(link), "t")
+
+
+def test_kernel_runs_as_its_own_user_or_says_why_not(tmp_path, monkeypatch):
+    """A: as root, the kernel runs as another user; otherwise the gradebook says so."""
+    nb = grading.read_notebook(STUDENT)
+    answer = next(c for c in nb["cells"] if c.get("id") == "q2-answer")
+    answer["source"] = "import os\nn_villages = -1 if os.getuid() == 0 else len(rk.load_villages())"
+    path = tmp_path / "uid.ipynb"
+    path.write_text(grading.notebook_text(nb), encoding="utf-8")
+    user = grading._kernel_user(grading._sandbox_prefix()[0])
+    if user.mode == "same":
+        pytest.skip(f"no separate user here: {user.reason}")
+    [result] = grading.grade([path], out=None, timeout=30, progress=False)
+    assert {q["question"]: q["points"] for q in result.questions}["q2"] == 1, result
+    assert not any("separate user" in n for n in result.notes)
+    monkeypatch.setenv("RURALKIT_GRADE_USER", "same")
+    [result] = grading.grade([path], out=None, timeout=30, progress=False)
+    assert any("not as a separate user (RURALKIT_GRADE_USER=same)" in n for n in result.notes)
+
+
+def test_the_instructor_guide_says_what_the_grader_does_not_protect():
+    """A: the guide claims no more than the grader does, in both languages."""
+    text = (ROOT / "exercises" / "README.md").read_text(encoding="utf-8")
+    assert "It is not a security boundary against a\ndetermined attacker" in text
+    assert "它不是针对蓄意攻击者的\n安全边界" in text
+    for claim in ("checked again **inside the kernel**", "在**内核中**用一份全新的检查代码"):
+        assert claim not in text
+    for fact in ("can **read** every file that every user may read",
+                 "可以**读取**所有用户都能读的文件", "RURALKIT_GRADE_USER", "--cell-timeout"):
+        assert fact in text

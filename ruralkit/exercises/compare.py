@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .answers import Opaque
 from .messages import Msg, msg
 
 __all__ = ["compare", "describe", "short", "is_number"]
@@ -58,6 +59,12 @@ def short(x: Any, width: int = 60) -> str:
 
 def describe(x: Any) -> Msg:
     """Describe a value in words: what it is, with its size or value."""
+    if isinstance(x, Opaque):  # what the grader knows of a value it could not copy
+        if x.unreadable:
+            return msg("desc_unreadable", kind=x.type_name)
+        if x.is_callable:
+            return msg("desc_function")
+        return msg("desc_other", kind=x.type_name)
     if isinstance(x, pd.DataFrame):
         return msg("desc_frame", rows=x.shape[0], cols=x.shape[1])
     if isinstance(x, pd.Series):
@@ -137,6 +144,21 @@ def _mismatches(found: pd.Series, expected: pd.Series, rtol: float, atol: float)
     return np.array([not _scalar_equal(a, b, rtol, atol) for a, b in zip(f, e, strict=True)])
 
 
+def _container(x: Any) -> Msg:
+    """What holds a value, as a noun without a count: "a Series", "a list", ..."""
+    if isinstance(x, pd.Series):
+        return msg("container_series")
+    if isinstance(x, pd.DataFrame):
+        return msg("container_frame")
+    if isinstance(x, np.ndarray):
+        return msg("container_array")
+    if isinstance(x, list):
+        return msg("container_list")
+    if isinstance(x, tuple):
+        return msg("container_tuple")
+    return msg("container_other")
+
+
 def _single_value(x: Any) -> Any:
     """The one value inside a 1-element Series/DataFrame/array/list, or a sentinel."""
     if isinstance(x, pd.Series | pd.DataFrame | np.ndarray | list | tuple) and np.size(x) == 1:
@@ -173,7 +195,8 @@ def _compare_number(
     if not is_number(value):
         inner = _single_value(value)
         if inner is not _NOTHING and (is_number(inner) or _isna(inner)):
-            return msg("one_value_container", name=name, found=describe(value))
+            return msg("one_value_container", name=name, container=_container(value),
+                       what=msg("what_number"))
         return msg("wrong_type", name=name, expected=msg("kind_number"), found=describe(value))
     v, e = float(value), float(expected)
     if math.isnan(e):
@@ -198,7 +221,8 @@ def _compare_text(value: Any, expected: str, *, name: str, case: bool) -> Msg | 
     if not isinstance(value, str):
         inner = _single_value(value)
         if isinstance(inner, str):
-            return msg("one_value_container", name=name, found=describe(value))
+            return msg("one_value_container", name=name, container=_container(value),
+                       what=msg("what_text"))
         return msg("wrong_type", name=name, expected=msg("kind_text"), found=describe(value))
     a, b = value.strip(), expected.strip()
     if not case:

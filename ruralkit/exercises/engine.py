@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from .answers import Facts, flag, items_of, number, text, whole
 from .compare import compare, describe
 from .messages import Msg, as_msg, msg
 
@@ -50,6 +51,9 @@ __all__ = [
     "Problem",
     "ValueProblem",
     "PlotProblem",
+    "ChartFacts",
+    "ChartPart",
+    "chart_facts",
     "ThoughtExperiment",
     "DataSource",
     "load_dataset",
@@ -298,6 +302,16 @@ class Problem:
         """Raise an :class:`Outcome` unless ``values`` answer the question."""
         raise NotImplementedError
 
+    def export(self, value: Any) -> Any:
+        """What the grader takes out of the learner's kernel for one answer variable.
+
+        Default: the value itself (plain data is copied out as it is). Questions
+        whose answer is a richer object (a chart, a survey design) return the
+        facts their check needs, as a :class:`~ruralkit.exercises.answers.Facts`;
+        ``check`` must accept those facts as well as the object itself.
+        """
+        return value
+
     def run_hidden_tests(self, *values: Any) -> list[dict[str, Any]]:
         """Run the hidden tests; one dict per test with ``passed`` and ``points``."""
         results = []
@@ -396,15 +410,154 @@ class ThoughtExperiment(Problem):
         raise Uncheckable()  # the view explains, naming the question
 
 
+# --------------------------------------------------------------------------- charts
+class ChartFacts(Facts):
+    """What a chart check needs to know about a chart, as plain values.
+
+    Extracted from a matplotlib Axes (or a Figure) by :func:`chart_facts`, in the
+    learner's kernel when grading; the checks then run on these facts in the
+    grader's own process. ``bars`` holds ``(label, size)`` per bar: the label is
+    the category written under the bar (or, on a numeric axis, the bar's position,
+    so ``ax.bar(years, counts)`` is labelled by the years).
+    """
+
+    kind = "chart"
+    _fields = {
+        "bars": items_of(lambda b: _bar(b)),
+        "n_lines": whole,
+        "has_data": flag,
+        "title": text(500),
+        "xlabel": text(500),
+        "ylabel": text(500),
+    }
+
+
+def _bar(value: Any) -> tuple[str, float]:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError("a bar is (label, size)")
+    return text(200)(value[0]), number(value[1])
+
+
+class ChartPart(Facts):
+    """A piece of a chart handed in instead of the chart (e.g. what ``plt.bar`` returns)."""
+
+    kind = "chart_part"
+    _fields = {"part": text(20), "type_name": text(200)}
+
+    def description(self) -> Msg:
+        key = {"bars": "part_bars", "lines": "part_lines", "text": "part_text"}.get(self.part)
+        return msg(key) if key else msg("part_other", kind=self.type_name)
+
+
+def _round(x: float) -> float:
+    return round(float(x), 6)
+
+
+def _bar_label(axis: Any, centre: float, tick_at: Mapping[float, str]) -> str:
+    """The label of a bar: the tick text at its centre, or its position on a numeric axis."""
+    try:
+        from matplotlib.ticker import ScalarFormatter
+
+        numeric = isinstance(axis.get_major_formatter(), ScalarFormatter)
+    except Exception:  # pragma: no cover
+        numeric = False
+    label = tick_at.get(_round(centre), "")
+    if numeric or not label:
+        value = _round(centre)
+        return str(int(value)) if float(value).is_integer() else f"{value:g}"
+    return label
+
+
+def _axes_facts(ax: Any) -> ChartFacts:
+    from matplotlib.container import BarContainer
+
+    bars: list[tuple[str, float]] = []
+    for container in ax.containers:
+        if not isinstance(container, BarContainer):
+            continue
+        horizontal = getattr(container, "orientation", "vertical") == "horizontal"
+        axis = ax.yaxis if horizontal else ax.xaxis
+        ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
+        positions = ax.get_yticks() if horizontal else ax.get_xticks()
+        tick_at = {_round(p): t.get_text() for p, t in zip(positions, ticks, strict=False)}
+        for rect in container:
+            if horizontal:
+                centre, size = rect.get_y() + rect.get_height() / 2, rect.get_width()
+            else:
+                centre, size = rect.get_x() + rect.get_width() / 2, rect.get_height()
+            bars.append((_bar_label(axis, centre, tick_at), float(size)))
+    titles = [ax.get_title(loc) for loc in ("center", "left", "right")]
+    suptitle = getattr(ax.figure, "_suptitle", None)
+    if suptitle is not None:
+        titles.append(suptitle.get_text())
+    return ChartFacts(
+        bars=bars,
+        n_lines=len([line for line in ax.get_lines() if len(line.get_xdata()) > 0]),
+        has_data=bool(ax.has_data()),
+        title=" ".join(t for t in titles if t).strip(),
+        xlabel=ax.get_xlabel(),
+        ylabel=ax.get_ylabel(),
+    )
+
+
+def chart_facts(value: Any) -> ChartFacts | ChartPart | None:
+    """The facts of the chart ``value`` is, a :class:`ChartPart` if it is a piece of a
+    chart (bars, lines, a title), or ``None`` if it has nothing to do with charts."""
+    if isinstance(value, ChartFacts | ChartPart):
+        return value
+    module = type(value).__module__ or ""
+    items = list(value) if isinstance(value, list | tuple) and len(value) < 10_000 else None
+    looks_like_chart = module.startswith("matplotlib") or (
+        items and all((type(v).__module__ or "").startswith("matplotlib") for v in items)
+    )
+    if not looks_like_chart and not (
+        type(value).__name__ == "ndarray" and str(getattr(value, "dtype", "")) == "object"
+    ):
+        return None
+    try:
+        import numpy as np
+        from matplotlib.artist import Artist
+        from matplotlib.axes import Axes
+        from matplotlib.container import BarContainer, Container
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+        from matplotlib.text import Text
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        return None
+    if isinstance(value, Axes):
+        return _axes_facts(value)
+    if isinstance(value, Figure):
+        return _axes_facts(value.axes[0]) if value.axes else ChartFacts(
+            bars=[], n_lines=0, has_data=False, title="", xlabel="", ylabel="")
+    if isinstance(value, np.ndarray):
+        if value.size and isinstance(value.flat[0], Axes):
+            return _axes_facts(value.flat[0])
+        return None
+    if isinstance(value, BarContainer):
+        return ChartPart(part="bars", type_name=type(value).__name__)
+    if isinstance(value, Text):
+        return ChartPart(part="text", type_name=type(value).__name__)
+    if isinstance(value, Line2D) or (items and all(isinstance(v, Line2D) for v in items)):
+        return ChartPart(part="lines", type_name=type(value).__name__)
+    if isinstance(value, Container | Artist) or (
+        items and all(isinstance(v, Artist) for v in items)
+    ):
+        return ChartPart(part="other", type_name=type(value).__name__)
+    return None
+
+
 class PlotProblem(Problem):
     """A question whose answer is a chart (the Axes a plotting call returns).
 
     The check looks for the expected kind of chart (``_kind``: ``"bar"`` or
     ``"line"``), the number of bars or lines (``expected_count()``), a title
     (``_require_title``) and axis labels (``_require_xlabel``/``_require_ylabel``).
-    ``expected_values()`` gives the bar heights by label: the bars' category labels
-    are checked against its index (``_check_labels``), and the heights by the
-    hidden test ``bar_values``, which subclasses can list in ``_hidden_tests``.
+    ``expected_values()`` gives the bar heights by label: the bars' labels are
+    checked against its index (``_check_labels``), and the heights by the hidden
+    test ``bar_values``, which subclasses can list in ``_hidden_tests``.
+
+    Every check reads the chart through :class:`ChartFacts`, so the grader can
+    check a chart outside the learner's kernel (see :meth:`export`).
     """
 
     _kind: ClassVar[str] = "bar"
@@ -423,91 +576,34 @@ class PlotProblem(Problem):
         """The heights the bars should have, labelled by category."""
         return None
 
+    def export(self, value: Any) -> Any:
+        facts = chart_facts(value)
+        return value if facts is None else facts
+
     # -- reading a chart
-    def axes_of(self, value: Any) -> Any:
-        """The matplotlib Axes inside ``value``, or :class:`Incorrect` with a reason."""
+    def facts_of(self, value: Any) -> ChartFacts:
+        """The :class:`ChartFacts` of ``value``, or :class:`Incorrect` with a reason."""
         name = self.name
         if value is None:
             raise Incorrect(msg("plot_none", name=name))
-        try:
-            from matplotlib.axes import Axes
-            from matplotlib.container import Container
-            from matplotlib.figure import Figure
-        except ImportError as exc:  # pragma: no cover - matplotlib is a dependency
-            raise Uncheckable(str(exc)) from exc
-        if isinstance(value, Axes):
-            return value
-        if isinstance(value, Figure) and value.axes:
-            return value.axes[0]
-        if isinstance(value, Container) and len(value) and hasattr(value[0], "axes"):
-            return value[0].axes
-        if isinstance(value, list | tuple) and value and hasattr(value[0], "axes"):
-            if isinstance(value[0].axes, Axes):
-                return value[0].axes
-        try:
-            import numpy as np
-
-            if isinstance(value, np.ndarray) and value.size and isinstance(value.flat[0], Axes):
-                return value.flat[0]
-        except Exception:  # pragma: no cover
-            pass
-        raise Incorrect(msg("plot_type", name=name, found=describe(value)))
-
-    @staticmethod
-    def bars(ax: Any) -> list[Any]:
-        """The bar rectangles drawn on ``ax``."""
-        from matplotlib.container import BarContainer
-
-        rects = [r for c in ax.containers if isinstance(c, BarContainer) for r in c]
-        return rects
-
-    @staticmethod
-    def bar_heights(ax: Any) -> list[tuple[str, float]]:
-        """``(label, height)`` of each bar; labels from the category axis ticks."""
-        from matplotlib.container import BarContainer
-
-        out: list[tuple[str, float]] = []
-        for container in ax.containers:
-            if not isinstance(container, BarContainer):
-                continue
-            horizontal = getattr(container, "orientation", "vertical") == "horizontal"
-            ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
-            positions = ax.get_yticks() if horizontal else ax.get_xticks()
-            label_at = {
-                round(float(p), 6): t.get_text() for p, t in zip(positions, ticks, strict=False)
-            }
-            for rect in container:
-                if horizontal:
-                    centre, size = rect.get_y() + rect.get_height() / 2, rect.get_width()
-                else:
-                    centre, size = rect.get_x() + rect.get_width() / 2, rect.get_height()
-                out.append((label_at.get(round(float(centre), 6), ""), float(size)))
-        return out
-
-    @staticmethod
-    def lines(ax: Any) -> list[Any]:
-        return [line for line in ax.get_lines() if len(line.get_xdata()) > 0]
-
-    @staticmethod
-    def title_of(ax: Any) -> str:
-        titles = [ax.get_title(loc) for loc in ("center", "left", "right")]
-        suptitle = getattr(ax.figure, "_suptitle", None)
-        if suptitle is not None:
-            titles.append(suptitle.get_text())
-        return " ".join(t for t in titles if t).strip()
+        facts = chart_facts(value)
+        if isinstance(facts, ChartPart):
+            raise Incorrect(msg("plot_part", name=name, found=facts.description()))
+        if facts is None:
+            raise Incorrect(msg("plot_type", name=name, found=describe(value)))
+        return facts
 
     # -- checking
     def check(self, *values: Any) -> None:
-        value = values[0]
-        ax = self.axes_of(value)
+        facts = self.facts_of(values[0])
         name = self.name
         what = as_msg(self._what)
         if self._kind == "bar":
-            count, unit, kind = len(self.bars(ax)), msg("unit_bars"), msg("kind_bar")
+            count, unit, kind = len(facts.bars), msg("unit_bars"), msg("kind_bar")
         else:
-            count, unit, kind = len(self.lines(ax)), msg("unit_lines"), msg("kind_line")
+            count, unit, kind = facts.n_lines, msg("unit_lines"), msg("kind_line")
         if count == 0:
-            if not ax.has_data():
+            if not facts.has_data:
                 raise Incorrect(msg("plot_empty", name=name))
             raise Incorrect(msg("plot_kind", name=name, expected=kind, unit=unit))
         expected = self.expected_count()
@@ -516,16 +612,16 @@ class PlotProblem(Problem):
                 msg("plot_count", name=name, found=count, expected=expected, unit=unit, what=what)
             )
         if self._kind == "bar" and self._check_labels:
-            self._check_bar_labels(ax)
-        if self._require_title and not self.title_of(ax):
+            self._check_bar_labels(facts)
+        if self._require_title and not facts.title.strip():
             raise Incorrect(msg("plot_title", name=name))
-        if self._require_xlabel and not ax.get_xlabel().strip():
+        if self._require_xlabel and not facts.xlabel.strip():
             raise Incorrect(msg("plot_label", name=name, axis="x"))
-        if self._require_ylabel and not ax.get_ylabel().strip():
+        if self._require_ylabel and not facts.ylabel.strip():
             raise Incorrect(msg("plot_label", name=name, axis="y"))
-        self.check_more(ax)
+        self.check_more(facts)
 
-    def check_more(self, ax: Any) -> None:
+    def check_more(self, facts: ChartFacts) -> None:
         """Further checks of a chart that passed the basic ones (override if needed)."""
 
     @staticmethod
@@ -537,11 +633,11 @@ class PlotProblem(Problem):
             return text
         return str(int(number)) if number.is_integer() else text
 
-    def _check_bar_labels(self, ax: Any) -> None:
+    def _check_bar_labels(self, facts: ChartFacts) -> None:
         expected = self.expected_values()
         if expected is None:
             return
-        found = [self._norm_tick(label) for label, _ in self.bar_heights(ax)]
+        found = [self._norm_tick(label) for label, _ in facts.bars]
         if not any(found):
             return  # unlabelled bars: nothing to compare
         wanted = [self._norm_tick(label) for label in expected.index]
@@ -562,8 +658,8 @@ class PlotProblem(Problem):
         expected = self.expected_values()
         if expected is None:
             return
-        ax = self.axes_of(value)
-        found = sorted(h for _, h in self.bar_heights(ax))
+        facts = self.facts_of(value)
+        found = sorted(size for _, size in facts.bars)
         wanted = sorted(float(v) for v in expected)
         same = len(found) == len(wanted) and all(
             math.isclose(a, b, rel_tol=self._rtol, abs_tol=1e-9)

@@ -140,16 +140,62 @@ MESSAGES: dict[str, dict[str, str]] = {
     # ----- learner mistakes in the check call -----
     "not_defined": {
         "en": "`{name}` is not defined yet. Run the cell where you write `{name} = ...` "
-        "(click it and press Shift+Enter), then check again.",
-        "zh": "`{name}` 还没有定义。请先运行写有 `{name} "
-              "= ...` 的单元格（点击它后按 Shift+Enter），"
-        "再检查。",
+        "(click it and press Shift+Enter), then check again. If that cell stopped with an "
+        "error, fix that cell and run it again.",
+        "zh": "`{name}` 还没有定义。请先运行写有 `{name} = ...` 的单元格（点击它后按 "
+        "Shift+Enter），再检查。如果那个单元格运行时报错停下了，请先改正它，再重新运行。",
     },
     "not_defined_close": {
         "en": "`{name}` is not defined. Did you mean to call it `{name}` but typed `{close}`? "
-        "The check looks for the exact name `{name}`.",
-        "zh": "`{name}` 没有定义。您是不是把 `{name}` 写成"
-              "了 `{close}`？检查只认准确的名字 `{name}`。",
+        "The check looks for the exact name `{name}`. If the cell that defines `{name}` "
+        "stopped with an error, fix that cell and run it again.",
+        "zh": "`{name}` 没有定义。您是不是把 `{name}` 写成了 `{close}`？检查只认准确的名字 "
+        "`{name}`。如果给 `{name}` 赋值的单元格运行时报错停下了，请先改正它，再重新运行。",
+    },
+    # ----- why an answer is missing, when the grader knows (feedback files) -----
+    "missing_cell_error": {
+        "en": "`{name}` is not defined, because the cell that sets it ({cell}) stopped with "
+        "an error ({error}). Fix that cell and run it again.",
+        "zh": "`{name}` 没有定义，因为给它赋值的单元格（{cell}）运行时报错停下了（{error}）。"
+        "请改正该单元格，再重新运行。",
+    },
+    "missing_cell_timeout": {
+        "en": "`{name}` is not defined, because the cell that sets it ({cell}) was still "
+        "running after {seconds} seconds and was stopped. Look for a loop that never ends.",
+        "zh": "`{name}` 没有定义，因为给它赋值的单元格（{cell}）运行了 {seconds} 秒还没结束，"
+        "被停止了。请检查是否有停不下来的循环。",
+    },
+    "missing_cell_not_run": {
+        "en": "`{name}` is not defined, because the time allowed for the whole notebook was "
+        "used up before the cell that sets it ({cell}) could run.",
+        "zh": "`{name}` 没有定义，因为整个笔记本的运行时间已用完，给它赋值的单元格（{cell}）"
+        "没能运行。",
+    },
+    "missing_cell_crashed": {
+        "en": "`{name}` is not defined, because the cell that sets it ({cell}) stopped Python "
+        "itself (the kernel crashed), so the grader had to skip it.",
+        "zh": "`{name}` 没有定义，因为给它赋值的单元格（{cell}）使 Python 本身停止运行"
+        "（内核崩溃），评分程序只好跳过了它。",
+    },
+    "missing_export": {
+        "en": "The grader could not collect the answers of your notebook, so this question "
+        "could not be checked.",
+        "zh": "评分程序没能取回您笔记本中的答案，所以本题无法检查。",
+    },
+    # ----- where a cell is (JupyterLab shows no cell numbers) -----
+    "cell_answer": {"en": "the answer cell of question {n}", "zh": "第 {n} 题的作答单元格"},
+    "cell_check": {"en": "the check cell of question {n}", "zh": "第 {n} 题的检查单元格"},
+    "cell_help": {"en": "the hint cell of question {n}", "zh": "第 {n} 题的提示单元格"},
+    "cell_given": {"en": "the cell given with question {n}", "zh": "第 {n} 题给出的单元格"},
+    "cell_setup": {"en": "the first code cell (setup)", "zh": "第一个代码单元格（初始化）"},
+    "cell_language": {"en": "the language cell", "zh": "语言设置单元格"},
+    "cell_added": {
+        "en": "a cell added in question {n}, starting `{start}`",
+        "zh": "第 {n} 题中添加的单元格（开头是 `{start}`）",
+    },
+    "cell_added_top": {
+        "en": "a cell added before question 1, starting `{start}`",
+        "zh": "第 1 题之前添加的单元格（开头是 `{start}`）",
     },
     "check_args": {
         "en": "`{label}.check()` takes no arguments: set `{name}` in the cell above and run "
@@ -181,11 +227,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "`{name}` 是文字 {found!r}，不是数字。请去掉引号，最好让 Python 算出这个数。",
     },
     "one_value_container": {
-        "en": "`{name}` is {found} holding a single value. The question asks for the number "
-        "itself: take it out, e.g. with `.iloc[0]` or `.item()`.",
-        "zh": "`{name}` 是只含一个值的{found}。题目要的是这个数本身：请把它取出来，例如用 "
-        "`.iloc[0]` 或 `.item()`。",
+        "en": "`{name}` is {container} that holds a single value. The question asks for the "
+        "{what} itself: take it out, e.g. with `.iloc[0]` or `.item()`.",
+        "zh": "`{name}` 是只含一个值的{container}。题目要的是这个{what}本身：请把它取出来，"
+        "例如用 `.iloc[0]` 或 `.item()`。",
     },
+    "container_series": {"en": "a Series", "zh": "序列（Series）"},
+    "container_frame": {"en": "a table (DataFrame)", "zh": "表格（DataFrame）"},
+    "container_array": {"en": "an array", "zh": "数组"},
+    "container_list": {"en": "a list", "zh": "列表"},
+    "container_tuple": {"en": "a tuple", "zh": "元组"},
+    "container_other": {"en": "a collection", "zh": "集合"},
+    "what_number": {"en": "number", "zh": "数"},
+    "what_text": {"en": "text", "zh": "文字"},
     "number_wrong": {
         "en": "`{name}` is {found}, but that is not the expected value.",
         "zh": "`{name}` 是 {found}，这不是正确的值。",
@@ -304,6 +358,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "`{name}` 应该是图表（matplotlib 的 Axes，即 "
               "`data.plot.bar()` 的返回值），但它是{found}。",
     },
+    "plot_part": {
+        "en": "`{name}` is {found}, not the chart itself. `{name}` must be the chart (a "
+        "matplotlib Axes): after `plt.bar(...)` write `{name} = plt.gca()`, or draw with "
+        "`{name} = counts.plot.bar(...)`, which gives you the chart.",
+        "zh": "`{name}` 是{found}，而不是图表本身。`{name}` 必须是图表（matplotlib 的 Axes）："
+        "在 `plt.bar(...)` 之后写 `{name} = plt.gca()`，或者用 `{name} = counts.plot.bar(...)` "
+        "画图，它会给出图表。",
+    },
+    "part_bars": {
+        "en": "the bars (a BarContainer, what `plt.bar(...)` and `ax.bar(...)` return)",
+        "zh": "一组柱子（BarContainer，即 `plt.bar(...)` 和 `ax.bar(...)` 的返回值）",
+    },
+    "part_lines": {
+        "en": "the lines (what `plt.plot(...)` returns)",
+        "zh": "一组折线（即 `plt.plot(...)` 的返回值）",
+    },
+    "part_text": {
+        "en": "a piece of text (what `plt.title(...)` or `plt.xlabel(...)` returns)",
+        "zh": "一段文字（即 `plt.title(...)` 或 `plt.xlabel(...)` 的返回值）",
+    },
+    "part_other": {
+        "en": "a piece of a chart (`{kind}`)",
+        "zh": "图表的一部分（`{kind}`）",
+    },
     "plot_empty": {
         "en": "The chart `{name}` is empty: nothing has been drawn on it.",
         "zh": "图表 `{name}` 是空的：上面什么也没画。",
@@ -353,6 +431,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "desc_function": {"en": "a function", "zh": "一个函数"},
     "desc_other": {"en": "an object of type `{kind}`", "zh": "一个 `{kind}` 类型的对象"},
     "desc_axes": {"en": "a chart (Axes)", "zh": "一个图表（Axes）"},
+    "desc_unreadable": {
+        "en": "an object of type `{kind}` that the grader could not read",
+        "zh": "一个评分程序无法读取的 `{kind}` 类型对象",
+    },
     "kind_number": {"en": "a number", "zh": "一个数字"},
     "kind_integer": {"en": "a whole number", "zh": "一个整数"},
     "kind_text": {"en": "a text (str)", "zh": "一段文字（str）"},

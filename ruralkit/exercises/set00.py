@@ -39,6 +39,11 @@ __all__ = ["exercise_set", "bind", "____", "q1", "q2", "q3", "q4", "q5", "q6", "
 SURVEY_YEAR = 2024
 
 
+def _is_condition(answer: Any) -> bool:
+    """A True/False Series (a mask), given where rows were asked for."""
+    return isinstance(answer, pd.Series) and pd.api.types.is_bool_dtype(answer.dtype)
+
+
 def _has_column(column: str) -> Any:
     def test(problem: Any, answer: Any) -> bool:
         return isinstance(answer, pd.DataFrame) and column in answer.columns
@@ -211,6 +216,16 @@ class MountainVillages(ValueProblem):
     ]
     _solution = 'mountain = villages[villages["terrain"] == "mountain"]'
     _mistakes = (
+        Mistake(
+            {
+                "en": "`mountain` is the condition: True or False for each village. It says "
+                "which rows to keep, but it is not those rows. Use it to pick the rows: "
+                "`villages[condition]`, with your condition inside the square brackets.",
+                "zh": "`mountain` 是条件：每个村对应 True 或 False。它说明要保留哪些行，但它本身"
+                "不是这些行。请用它来选行：`villages[条件]`，把您的条件写在方括号里。",
+            },
+            test=lambda problem, answer: _is_condition(answer),
+        ),
         Mistake(
             {
                 "en": "These are the hill villages. The question asks for terrain "

@@ -42,6 +42,7 @@ import pandas as pd
 
 from ruralkit.survey import Design, suppress_small_cells
 
+from .answers import Facts, items_of, number, optional, text, whole
 from .compare import compare, describe, is_number
 from .engine import PLACEHOLDER, HiddenTest, Incorrect, Mistake, ValueProblem
 from .messages import Msg, msg
@@ -155,14 +156,65 @@ def _is_design(value: Any) -> bool:
     )
 
 
-def _facts(design: Any) -> dict[str, Any]:
-    return {
-        "rows": len(design.data),
-        "n_strata": int(design.n_strata),
-        "n_psu": int(design.n_psu),
-        "degf": int(design.degf),
-        "weight_total": float(np.sum(design.weights)),
+def _names(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+class DesignFacts(Facts):
+    """What question 1 checks about a survey design, as plain values.
+
+    Taken from the learner's ``Design`` by :meth:`DeclareDesign.export` (inside the
+    learner's kernel when grading), so that the check itself runs in the grader's
+    own process.
+    """
+
+    kind = "survey_design"
+    _fields = {
+        "rows": whole,
+        "n_strata": whole,
+        "n_psu": whole,
+        "degf": whole,
+        "weight_total": number,
+        "weights_col": optional(text(200)),
+        "strata_cols": items_of(text(200), limit=100),
+        "cluster_cols": items_of(text(200), limit=100),
     }
+
+    @classmethod
+    def of(cls, design: Any) -> DesignFacts:
+        return cls(
+            rows=len(design.data),
+            n_strata=int(design.n_strata),
+            n_psu=int(design.n_psu),
+            degf=int(design.degf),
+            weight_total=float(np.sum(design.weights)),
+            weights_col=design.weights_col,
+            strata_cols=_names(getattr(design, "strata_cols", None)),
+            cluster_cols=_names(getattr(design, "cluster_cols", None)),
+        )
+
+
+class UnreadableDesign(Facts):
+    """A ``Design`` whose structure could not be read (reading it raised an error)."""
+
+    kind = "survey_design_error"
+    _fields = {"error": text(300)}
+
+
+def _design_facts(design: Any) -> DesignFacts | UnreadableDesign:
+    try:
+        return DesignFacts.of(design)
+    except Exception as exc:  # e.g. the design's table was changed after it was built
+        return UnreadableDesign(error=f"{type(exc).__name__}: {exc}")
+
+
+def _facts(design: Any) -> dict[str, Any]:
+    facts = design if isinstance(design, DesignFacts) else DesignFacts.of(design)
+    return facts.as_dict()
 
 
 def _strata_are(*columns: str) -> Any:
@@ -221,7 +273,7 @@ class DeclareDesign(_SurveyProblem):
                 "zh": "这个设计用的权重不是调查权重。请用 `weight` 列：`weights=\"weight\"`。",
             },
             test=lambda p, d: not math.isclose(
-                _facts(d)["weight_total"], p.expected()["weight_total"], rel_tol=1e-9
+                d.weight_total, p.expected()["weight_total"], rel_tol=1e-9
             ),
         ),
         Mistake(
@@ -276,10 +328,21 @@ class DeclareDesign(_SurveyProblem):
     def expected(self) -> dict[str, Any]:
         return _facts(_design(self.data("trust_survey")))
 
+    def export(self, value: Any) -> Any:
+        return _design_facts(value) if _is_design(value) else value
+
     def check(self, *values: Any) -> None:
         value = values[0]
         name = self.name
-        if not _is_design(value):
+        if _is_design(value):
+            value = _design_facts(value)
+        if isinstance(value, UnreadableDesign):
+            raise Incorrect(Msg({
+                "en": "`{name}` is a survey design, but it cannot be used: {error}. Run the "
+                "cell that builds it again.",
+                "zh": "`{name}` 是一个调查设计，但无法使用：{error}。请重新运行建立它的单元格。",
+            }, name=name, error=value.error))
+        if not isinstance(value, DesignFacts):
             if isinstance(value, pd.DataFrame):
                 raise Incorrect(Msg({
                     "en": "`{name}` is a table, not a design. Wrap the survey in a design: "
@@ -345,10 +408,14 @@ class SatisfiedShare2024(_SurveyProblem):
             "survey[\"sat_township\"] >= 4`。“不知道”仍是空值（NA），设计会把它排除。",
         },
         {
-            "en": "Your `design` holds the table `survey` itself, so it sees the new column. "
-            "`design.mean(\"satisfied\", by=\"year\")` gives one row per year.",
-            "zh": "您的 `design` 里存的就是 `survey` 这张表本身，所以能看到新加的列。"
-            "`design.mean(\"satisfied\", by=\"year\")` 每年给出一行。",
+            "en": "`design` was built on `survey`, so it sees a column you add to `survey` "
+            "later (add it to `survey` itself, not to a copy). Do not sort or drop rows of "
+            "`survey`, or change its weights, after building `design`: the design would stop "
+            "with an error. `design.mean(\"satisfied\", by=\"year\")` gives one row per year.",
+            "zh": "`design` 是用 `survey` 建立的，所以之后给 `survey` 新加的列它都能看到（请加在 "
+            "`survey` 本身上，不要加在副本上）。建立 `design` 之后，不要对 `survey` 排序、删行或"
+            "修改权重：那样设计会报错停下。`design.mean(\"satisfied\", by=\"year\")` "
+            "每年给出一行。",
         },
         {
             "en": f"Take the `estimate` of the row where `year` is {YEAR}: "

@@ -29,7 +29,7 @@ import importlib
 import inspect
 import pkgutil
 import re
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -91,10 +91,17 @@ class ExerciseSet:
         namespace: MutableMapping[str, Any] | None = None,
         *,
         data: DataSource | Mapping[str, pd.DataFrame] | None = None,
+        missing: Mapping[str, Msg] | None = None,
+        names: Iterable[str] | None = None,
     ) -> dict[str, ProblemView]:
-        """Question views reading answers from ``namespace`` (default ``__main__``)."""
+        """Question views reading answers from ``namespace`` (default ``__main__``).
+
+        ``missing`` and ``names``: see :class:`~ruralkit.exercises.views.ProblemView`.
+        """
+        names = list(names or [])
         return {
-            label: ProblemView(problem, label=label, number=i, namespace=namespace)
+            label: ProblemView(problem, label=label, number=i, namespace=namespace,
+                               missing=missing, names=names)
             for i, (label, problem) in enumerate(self.problems(data).items(), start=1)
         }
 
@@ -145,15 +152,20 @@ class ExerciseSet:
         *,
         hidden: bool = True,
         data: DataSource | Mapping[str, pd.DataFrame] | None = None,
+        missing: Mapping[str, Msg] | None = None,
+        names: Iterable[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Check every question against ``namespace`` and score it (used by the grader).
 
         Returns one dict per question: ``question``, ``status``, ``points``,
         ``max_points``, ``message`` (current language) and ``hidden`` (results of
         the hidden tests, when ``hidden`` is true and the question was attempted).
+        ``missing`` says why some variables are missing (``{name: Msg}``) and
+        ``names`` lists the learner's other variables (for "did you mean").
         """
         rows = []
-        for label, view in self.views(namespace, data=data).items():
+        views = self.views(namespace, data=data, missing=missing, names=names)
+        for label, view in views.items():
             problem = view.problem
             result = view.result()
             points = float(problem._points) if result.passed else 0.0

@@ -30,10 +30,11 @@ from __future__ import annotations
 import difflib
 import html
 import sys
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from .answers import data_names
 from .engine import NotAttempted, Outcome, Problem, ThoughtExperiment, is_placeholder
 from .messages import Msg, msg
 
@@ -181,6 +182,12 @@ class ProblemView:
     namespace : mutable mapping, optional
         Where the learner's variables live (the notebook's ``globals()``);
         default: the ``__main__`` module, which is the notebook in Jupyter.
+    missing : mapping, optional
+        Why some variables are missing, when the caller knows (the grader: "the
+        cell that sets it stopped with an error"), as ``{name: Msg}``.
+    names : iterable of str, optional
+        The learner's data variables to suggest for a misspelt name, when they are
+        not in ``namespace`` itself (the grader's copy of the answers).
     """
 
     def __init__(
@@ -190,11 +197,15 @@ class ProblemView:
         label: str,
         number: int,
         namespace: MutableMapping[str, Any] | None = None,
+        missing: Mapping[str, Msg] | None = None,
+        names: Iterable[str] | None = None,
     ) -> None:
         self.problem = problem
         self.label = label
         self.number = number
         self._namespace = namespace
+        self._missing = dict(missing or {})
+        self._names = list(names or [])
         self._hints_shown = 0
         self.check = _Action(self._check, label, "check", "Check your answer and show the result.")
         self.hint = _Action(self._hint, label, "hint", "Show the next hint.")
@@ -212,9 +223,12 @@ class ProblemView:
         values = []
         for name in self.problem.var_names:
             if name not in ns:
-                close = difflib.get_close_matches(
-                    name, [k for k in ns if isinstance(k, str) and not k.startswith("_")], n=1
-                )
+                if name in self._missing:
+                    raise _LearnerMistake(self._missing[name])
+                # suggest only the learner's own data: never an imported module,
+                # class or function (``Design`` for ``design``), nor q1, q2, ...
+                candidates = [n for n in [*data_names(ns), *self._names] if n != name]
+                close = difflib.get_close_matches(name, candidates, n=1)
                 key = "not_defined_close" if close else "not_defined"
                 raise _LearnerMistake(msg(key, name=name, close=close[0] if close else ""))
             values.append(ns[name])

@@ -129,7 +129,8 @@ def make() -> list[tuple[str, bytes | Notebook, str, dict[str, float]]]:
 
     nb = answer_all(student())
     insert_after(nb, "q5-check", "while True:\n    pass", "endless")
-    subs.append(("s07-infinite-loop.ipynb", nb, "timeout", points(q6=0, q7=0, q8=0)))
+    # the loop is stopped at the per-cell limit; the answers after it still count
+    subs.append(("s07-infinite-loop.ipynb", nb, "timeout", points()))
 
     nb = answer_all(student())
     insert_after(nb, "q2-check", "import os\n\nos._exit(1)", "crash")
@@ -213,6 +214,50 @@ def make() -> list[tuple[str, bytes | Notebook, str, dict[str, float]]]:
         'ax.set_title("Disputes per year")',
     )
     subs.append(("s20-wrong-type-hidden-test.ipynb", nb, "ok", points(q2=0, q8=1)))
+
+    # Writes by absolute path, outside the grader's temporary folder. The test points
+    # RURALKIT_TEST_OUTSIDE at a folder only the grader's user may write to; run as a
+    # user of its own, the notebook cannot write there.
+    nb = answer_all(student())
+    insert_after(
+        nb,
+        "q1-check",
+        "import os\nfrom pathlib import Path\n\n"
+        'outside = Path(os.environ.get("RURALKIT_TEST_OUTSIDE", "/nonexistent-ruralkit"))\n'
+        "try:\n"
+        '    (outside / "PWNED.txt").write_text("written by a submission")\n'
+        "except OSError as exc:\n"
+        '    print("blocked:", exc)\n'
+        'os.system(f"touch {outside / \'PWNED-system.txt\'} 2>/dev/null")',
+        "outside",
+    )
+    subs.append(("s21-writes-outside.ipynb", nb, "ok", points()))
+
+    # Wrong answers, then a last cell that makes every comparison in the kernel say
+    # "equal": checked outside the kernel, the answers are still wrong (2 of 9).
+    nb = answer_all(
+        student(),
+        q3='total_population = villages["population"].mean()',
+        q4='mountain = villages[villages["terrain"] == "hill"]',
+        q5='distance_by_township = villages.groupby("township_id")["distance_km"].sum()',
+        q6=unweighted,
+        q7="n_households = len(households)",
+        q8=SOLUTIONS["q8"].splitlines()[0] + "\nax = (2 * cases_per_year).plot.bar()",
+    )
+    nb["cells"].append({
+        "cell_type": "code", "execution_count": None, "id": "monkeypatch", "metadata": {},
+        "outputs": [],
+        "source": "import math\n\nimport numpy as np\nimport pandas as pd\n\n"
+        "math.isclose = lambda *args, **kwargs: True\n"
+        "np.isclose = lambda a, b, *args, **kwargs: np.ones(np.broadcast(np.asarray(a), "
+        "np.asarray(b)).shape, dtype=bool)\n"
+        "np.allclose = lambda *args, **kwargs: True\n"
+        "pd.testing.assert_frame_equal = lambda *args, **kwargs: None\n"
+        "pd.testing.assert_series_equal = lambda *args, **kwargs: None\n"
+        "pd.DataFrame.equals = lambda self, other: True\n"
+        "pd.Series.equals = lambda self, other: True",
+    })
+    subs.append(("s22-monkeypatch.ipynb", nb, "ok", points(q3=0, q4=0, q5=0, q6=0, q7=0, q8=0)))
     return subs
 
 
