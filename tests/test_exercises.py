@@ -20,6 +20,7 @@ import pytest
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from notebook_helpers import check_outputs, run_notebook  # noqa: E402
 
 import ruralkit as rk  # noqa: E402
 from ruralkit import grading  # noqa: E402
@@ -521,38 +522,15 @@ def test_build_is_deterministic(tmp_path):
     assert (tmp_path / STUDENT.name).read_bytes() == first == STUDENT.read_bytes()
 
 
-def _run(path, tmp_path, timeout=120):
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-        resources={"metadata": {"path": str(tmp_path)}},
-    )
-    client.execute(env=grading._env_with_package())
-    return nb
-
-
-def _check_outputs(nb):
-    out = {}
-    for cell in nb.cells:
-        match = re.fullmatch(r"(q\d+)\.check\(\)", cell.source.strip())
-        if match:
-            texts = [o.get("data", {}).get("text/plain", "") for o in cell.outputs]
-            out[match.group(1)] = "\n".join(texts)
-    return out
-
-
 def test_student_notebook_runs_and_says_not_attempted(tmp_path):
-    checks = _check_outputs(_run(STUDENT, tmp_path))
+    checks = check_outputs(run_notebook(STUDENT, tmp_path))
     assert sorted(checks) == sorted(LABELS)
     for label, text in checks.items():
         assert "Not attempted" in text, (label, text)
 
 
 def test_master_notebook_runs_and_passes_every_check(tmp_path):
-    checks = _check_outputs(_run(MASTER, tmp_path))
+    checks = check_outputs(run_notebook(MASTER, tmp_path))
     assert sorted(checks) == sorted(LABELS)
     for label, text in checks.items():
         assert "Correct ✓" in text, (label, text)
