@@ -54,7 +54,7 @@ def data_dir() -> Path:
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "villages.csv").exists():
             return candidate
-    raise FileNotFoundError(message("data_missing", path=here.parent / "data" / "villages.csv"))
+    raise FileNotFoundError(message("core.data_missing", path=here.parent / "data" / "villages.csv"))
 
 
 def set_variant(seed: int | None) -> None:
@@ -103,10 +103,10 @@ def list_datasets() -> pd.DataFrame:
 
 def _check_name(name: object, func: str = "codebook") -> str:
     if isinstance(name, pd.DataFrame):
-        raise TypeError(message("dataset_not_frame", func=func))
+        raise TypeError(message("core.dataset_not_frame", func=func))
     if name not in DATASETS:
         raise RuralkitError(
-            message("unknown_dataset", name=name, choices=", ".join(DATASETS))
+            message("core.unknown_dataset", name=name, choices=", ".join(DATASETS))
         )
     return str(name)
 
@@ -178,7 +178,7 @@ def _variable_row(name: str, variable: str) -> pd.Series:
     book = _codebook(_check_name(name)).set_index("variable")
     if variable not in book.index:
         raise RuralkitError(
-            message("unknown_variable", dataset=name, name=variable,
+            message("core.unknown_variable", dataset=name, name=variable,
                     choices=", ".join(book.index))
         )
     return book.loc[variable]

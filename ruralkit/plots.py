@@ -90,7 +90,7 @@ def _check_columns(data: pd.DataFrame, **columns: str | None) -> None:
     for arg, col in columns.items():
         if col is not None and col not in data.columns:
             raise RuralkitError(
-                message("unknown_column", what=f"`{arg}`", column=col,
+                message("core.unknown_column", what=f"`{arg}`", column=col,
                         choices=", ".join(map(str, data.columns)))
             )
 
@@ -108,7 +108,7 @@ def display_labels(values: pd.Series | list, *, dataset: str | None,
     if dataset is None:
         return [str(v) for v in values]
     if dataset not in DATASETS:
-        raise RuralkitError(message("unknown_dataset", name=dataset, choices=", ".join(DATASETS)))
+        raise RuralkitError(message("core.unknown_dataset", name=dataset, choices=", ".join(DATASETS)))
     if variable in _PLACE_NAMES:
         codes = place_names(variable)
     else:

@@ -125,13 +125,6 @@ def test_unknown_variable_lists_variables():
         datasets.label("trust_survey", "trust")
 
 
-def test_every_message_has_both_languages():
-    from ruralkit.i18n import MESSAGES
-
-    for key, texts in MESSAGES.items():
-        assert set(texts) == {"en", "zh"}, key
-        assert all(texts.values()), key
-
 
 def test_list_datasets_counts_the_rows_of_the_variant_in_use():
     rk.set_variant(2024)
