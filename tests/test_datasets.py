@@ -11,13 +11,6 @@ from ruralkit import datasets
 NAMES = ["villages", "trust_survey", "disputes", "households"]
 
 
-@pytest.fixture(autouse=True)
-def _reset():
-    yield
-    rk.set_language("en")
-    rk.set_variant(None)
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_columns_match_codebook_and_types(name):
     frame = datasets.load(name)
