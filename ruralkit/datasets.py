@@ -54,7 +54,8 @@ def data_dir() -> Path:
     for candidate in (here / "_data", here.parent / "data"):
         if (candidate / "villages.csv").exists():
             return candidate
-    raise FileNotFoundError(message("core.data_missing", path=here.parent / "data" / "villages.csv"))
+    raise FileNotFoundError(message("core.data_missing",
+                                    path=here.parent / "data" / "villages.csv"))
 
 
 def set_variant(seed: int | None) -> None:

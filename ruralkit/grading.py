@@ -716,13 +716,17 @@ _NOTES: dict[str, dict[str, str]] = {
 
 
 def _note(key: str, language: str, **fields: Any) -> str:
-    from ruralkit.exercises.messages import Msg
+    from ruralkit.i18n import Msg
 
-    return Msg(_NOTES[key], **fields).render(language)
+    return Msg.from_texts(_NOTES[key], **fields).render(language)
 
 
 # =========================================================================== grading: cells
 _CELL_ID = re.compile(r"^q(\d+)-(answer|check|help|given)$")
+_CELL_LABELS = {
+    "answer": "exercises.cell_answer", "check": "exercises.cell_check",
+    "help": "exercises.cell_help", "given": "exercises.cell_given",
+}
 _HEADING = re.compile(r"^\s*#{1,3}\s*(\d+)\s*[.、]")
 
 
@@ -733,7 +737,7 @@ def cell_labels(cells: Sequence[Mapping[str, Any]]) -> list[Any]:
     question: from the cell ids of the built notebooks (``q4-answer``), else from
     the question headings (``## 4. ...``) above it. ``None`` for Markdown cells.
     """
-    from ruralkit.exercises.messages import msg
+    from ruralkit.i18n import Msg
 
     labels: list[Any] = []
     question: int | None = None
@@ -752,17 +756,17 @@ def cell_labels(cells: Sequence[Mapping[str, Any]]) -> list[Any]:
         start = first if len(first) <= 40 else first[:39] + "…"
         if match:
             question = int(match.group(1))
-            labels.append(msg(f"cell_{match.group(2)}", n=question))
+            labels.append(Msg(_CELL_LABELS[match.group(2)], n=question))
         elif cell_id == "setup" or (
             not seen_code and question is None and "set_variant" in source
         ):
-            labels.append(msg("cell_setup"))
+            labels.append(Msg("exercises.cell_setup"))
         elif cell_id == "language-code":
-            labels.append(msg("cell_language"))
+            labels.append(Msg("exercises.cell_language"))
         elif question is None:
-            labels.append(msg("cell_added_top", start=start))
+            labels.append(Msg("exercises.cell_added_top", start=start))
         else:
-            labels.append(msg("cell_added", n=question, start=start))
+            labels.append(Msg("exercises.cell_added", n=question, start=start))
         seen_code = True
     return labels
 
@@ -812,7 +816,7 @@ def _missing_reasons(
     labels: Sequence[Any],
 ) -> dict[str, Any]:
     """For each missing answer variable whose cell failed: why, as a ``Msg``."""
-    from ruralkit.exercises.messages import msg
+    from ruralkit.i18n import Msg
 
     reasons: dict[str, Any] = {}
     setters: dict[int, set[str]] = {
@@ -828,14 +832,15 @@ def _missing_reasons(
             status = outcome.get("status")
             if status == "error":
                 error = f"{outcome.get('ename', '')}: {outcome.get('evalue', '')}"[:160]
-                reasons[name] = msg("missing_cell_error", name=name, cell=cell, error=error)
+                reasons[name] = Msg("exercises.missing_cell_error", name=name, cell=cell,
+                                    error=error)
             elif status == "timeout":
-                reasons[name] = msg("missing_cell_timeout", name=name, cell=cell,
+                reasons[name] = Msg("exercises.missing_cell_timeout", name=name, cell=cell,
                                     seconds=_num(outcome.get("seconds")))
             elif status == "not_run":
-                reasons[name] = msg("missing_cell_not_run", name=name, cell=cell)
+                reasons[name] = Msg("exercises.missing_cell_not_run", name=name, cell=cell)
             elif status == "crashed":
-                reasons[name] = msg("missing_cell_crashed", name=name, cell=cell)
+                reasons[name] = Msg("exercises.missing_cell_crashed", name=name, cell=cell)
             else:
                 continue
             break
@@ -1893,10 +1898,11 @@ def feedback_markdown(result: GradeResult, language: str = "en") -> str:
                 text = q.get("message") or ""
                 failed = [h for h in q.get("hidden", []) if not h["passed"]]
                 if q["status"] == "correct" and failed:
-                    from ruralkit.exercises.messages import MESSAGES
+                    from ruralkit.i18n import Msg
 
                     text = " ".join(
-                        t(MESSAGES["hidden_failed"]).format(test=h["description"]) for h in failed
+                        Msg("exercises.hidden_failed", test=h["description"]).render(language)
+                        for h in failed
                     )
                 lines.append(f"- **{q['question']}**: {text}")
             lines.append("")

@@ -108,7 +108,8 @@ def display_labels(values: pd.Series | list, *, dataset: str | None,
     if dataset is None:
         return [str(v) for v in values]
     if dataset not in DATASETS:
-        raise RuralkitError(message("core.unknown_dataset", name=dataset, choices=", ".join(DATASETS)))
+        raise RuralkitError(message("core.unknown_dataset", name=dataset,
+                                    choices=", ".join(DATASETS)))
     if variable in _PLACE_NAMES:
         codes = place_names(variable)
     else:

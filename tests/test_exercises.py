@@ -10,7 +10,6 @@ notebook must equal a fresh build of its master.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import matplotlib
@@ -38,7 +37,6 @@ from ruralkit.exercises import (  # noqa: E402
     list_sets,
     set00,
 )
-from ruralkit.exercises.messages import MESSAGES, Msg  # noqa: E402
 from ruralkit.exercises.views import ProblemView  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,21 +52,6 @@ def _english_and_bundled():
     rk.set_language("en")
     rk.set_variant(None)
     plt.close("all")
-
-
-# =========================================================================== messages
-def test_every_message_has_both_languages_with_the_same_fields():
-    field = re.compile(r"{(\w+)")
-    for key, texts in MESSAGES.items():
-        assert set(texts) == {"en", "zh"}, key
-        assert set(field.findall(texts["en"])) == set(field.findall(texts["zh"])), key
-
-
-def test_msg_follows_the_current_language():
-    m = Msg({"en": "{n} villages", "zh": "{n} 个村"}, n=3)
-    assert str(m) == "3 villages"
-    rk.set_language("zh")
-    assert str(m) == "3 个村"
 
 
 # =========================================================================== compare
@@ -663,9 +646,9 @@ def test_missing_names_are_never_matched_with_imports_classes_or_functions():
     ns["desing"] = 3  # a misspelt data variable is still suggested
     assert "typed `desing`" in view.result().text("en")
     # the grader says why, when it knows
-    from ruralkit.exercises.messages import msg
+    from ruralkit.i18n import Msg
 
-    why = msg("missing_cell_error", name="design", cell=msg("cell_answer", n=1),
+    why = Msg("exercises.missing_cell_error", name="design", cell=Msg("exercises.cell_answer", n=1),
               error="ValueError: add nest=True")
     view = ProblemView(_Design(TINY), label="q1", number=1, namespace={}, missing={"design": why})
     text = view.result().text("en")

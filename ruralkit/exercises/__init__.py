@@ -24,6 +24,8 @@ Building student notebooks and grading are in :mod:`ruralkit.grading`.
 
 from __future__ import annotations
 
+from ruralkit.i18n import Msg
+
 from .compare import compare
 from .engine import (
     PLACEHOLDER,
@@ -38,7 +40,6 @@ from .engine import (
     Uncheckable,
     ValueProblem,
 )
-from .messages import Msg
 from .sets import ExerciseSet, get_set, list_sets
 from .views import CheckResult, ProblemView, RichText
 

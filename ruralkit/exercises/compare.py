@@ -1,7 +1,7 @@
 """Tolerant comparison of a learner's answer with the expected answer.
 
 :func:`compare` returns ``None`` when the answer matches and otherwise a
-:class:`~ruralkit.exercises.messages.Msg` that says, in words, what differs.
+:class:`~ruralkit.i18n.Msg` that says, in words, what differs.
 Comparisons are forgiving where a question does not care (number types,
 ``int`` vs ``float`` vs nullable dtypes, ``category`` vs text, the order of rows
 or labels unless ``ordered=True``, names of Series and indexes) and strict where
@@ -30,8 +30,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ruralkit.i18n import Msg
+
 from .answers import Opaque
-from .messages import Msg, msg
 
 __all__ = ["compare", "describe", "short", "is_number"]
 
@@ -61,27 +62,27 @@ def describe(x: Any) -> Msg:
     """Describe a value in words: what it is, with its size or value."""
     if isinstance(x, Opaque):  # what the grader knows of a value it could not copy
         if x.unreadable:
-            return msg("desc_unreadable", kind=x.type_name)
+            return Msg("exercises.desc_unreadable", kind=x.type_name)
         if x.is_callable:
-            return msg("desc_function")
-        return msg("desc_other", kind=x.type_name)
+            return Msg("exercises.desc_function")
+        return Msg("exercises.desc_other", kind=x.type_name)
     if isinstance(x, pd.DataFrame):
-        return msg("desc_frame", rows=x.shape[0], cols=x.shape[1])
+        return Msg("exercises.desc_frame", rows=x.shape[0], cols=x.shape[1])
     if isinstance(x, pd.Series):
-        return msg("desc_series", n=len(x))
+        return Msg("exercises.desc_series", n=len(x))
     if isinstance(x, bool | np.bool_):
-        return msg("desc_bool", value=bool(x))
+        return Msg("exercises.desc_bool", value=bool(x))
     if is_number(x):
-        return msg("desc_number", value=short(x))
+        return Msg("exercises.desc_number", value=short(x))
     if isinstance(x, str):
-        return msg("desc_text", value=short(x))
+        return Msg("exercises.desc_text", value=short(x))
     if isinstance(x, list | tuple | set | dict | np.ndarray | pd.Index):
-        return msg("desc_list", kind=type(x).__name__, n=len(x))
+        return Msg("exercises.desc_list", kind=type(x).__name__, n=len(x))
     if _is_axes(x):
-        return msg("desc_axes")
+        return Msg("exercises.desc_axes")
     if callable(x):
-        return msg("desc_function")
-    return msg("desc_other", kind=type(x).__name__)
+        return Msg("exercises.desc_function")
+    return Msg("exercises.desc_other", kind=type(x).__name__)
 
 
 def _is_axes(x: Any) -> bool:
@@ -147,16 +148,16 @@ def _mismatches(found: pd.Series, expected: pd.Series, rtol: float, atol: float)
 def _container(x: Any) -> Msg:
     """What holds a value, as a noun without a count: "a Series", "a list", ..."""
     if isinstance(x, pd.Series):
-        return msg("container_series")
+        return Msg("exercises.container_series")
     if isinstance(x, pd.DataFrame):
-        return msg("container_frame")
+        return Msg("exercises.container_frame")
     if isinstance(x, np.ndarray):
-        return msg("container_array")
+        return Msg("exercises.container_array")
     if isinstance(x, list):
-        return msg("container_list")
+        return Msg("exercises.container_list")
     if isinstance(x, tuple):
-        return msg("container_tuple")
-    return msg("container_other")
+        return Msg("exercises.container_tuple")
+    return Msg("exercises.container_other")
 
 
 def _single_value(x: Any) -> Any:
@@ -172,9 +173,9 @@ _NOTHING = object()
 def _common_type_problem(value: Any, name: str, expected_kind: Msg) -> Msg | None:
     """Messages for the mistakes any question can meet: None, a function, a placeholder."""
     if value is None:
-        return msg("is_none", name=name)
+        return Msg("exercises.is_none", name=name)
     if callable(value) and not isinstance(value, pd.DataFrame | pd.Series | type):
-        return msg("is_callable", name=name)
+        return Msg("exercises.is_callable", name=name)
     return None
 
 
@@ -182,7 +183,7 @@ def _common_type_problem(value: Any, name: str, expected_kind: Msg) -> Msg | Non
 def _compare_number(
     value: Any, expected: Any, *, name: str, rtol: float, atol: float, percent_check: bool
 ) -> Msg | None:
-    problem = _common_type_problem(value, name, msg("kind_number"))
+    problem = _common_type_problem(value, name, Msg("exercises.kind_number"))
     if problem:
         return problem
     if isinstance(value, str):
@@ -191,54 +192,60 @@ def _compare_number(
         except ValueError:
             pass
         else:
-            return msg("number_as_text", name=name, found=value)
+            return Msg("exercises.number_as_text", name=name, found=value)
     if not is_number(value):
         inner = _single_value(value)
         if inner is not _NOTHING and (is_number(inner) or _isna(inner)):
-            return msg("one_value_container", name=name, container=_container(value),
-                       what=msg("what_number"))
-        return msg("wrong_type", name=name, expected=msg("kind_number"), found=describe(value))
+            return Msg("exercises.one_value_container", name=name, container=_container(value),
+                       what=Msg("exercises.what_number"))
+        return Msg("exercises.wrong_type", name=name, expected=Msg("exercises.kind_number"),
+                   found=describe(value))
     v, e = float(value), float(expected)
     if math.isnan(e):
-        return None if math.isnan(v) else msg("number_wrong", name=name, found=short(value))
+        return None if math.isnan(v) else Msg("exercises.number_wrong", name=name,
+                                              found=short(value))
     if math.isclose(v, e, rel_tol=rtol, abs_tol=atol):
         return None
     if percent_check and e != 0 and not isinstance(expected, numbers.Integral | np.integer):
         if math.isclose(v, 100 * e, rel_tol=max(rtol, 1e-9), abs_tol=atol * 100):
-            return msg("number_percent", name=name, found=short(value))
+            return Msg("exercises.number_percent", name=name, found=short(value))
         if math.isclose(v, e / 100, rel_tol=max(rtol, 1e-9), abs_tol=atol / 100):
-            return msg("number_proportion", name=name, found=short(value))
+            return Msg("exercises.number_proportion", name=name, found=short(value))
     for digits in range(0, 5):
         if round(e, digits) == v and not float(e).is_integer():
-            return msg("number_rounded", name=name, found=short(value))
-    return msg("number_wrong", name=name, found=short(value))
+            return Msg("exercises.number_rounded", name=name, found=short(value))
+    return Msg("exercises.number_wrong", name=name, found=short(value))
 
 
 def _compare_text(value: Any, expected: str, *, name: str, case: bool) -> Msg | None:
-    problem = _common_type_problem(value, name, msg("kind_text"))
+    problem = _common_type_problem(value, name, Msg("exercises.kind_text"))
     if problem:
         return problem
     if not isinstance(value, str):
         inner = _single_value(value)
         if isinstance(inner, str):
-            return msg("one_value_container", name=name, container=_container(value),
-                       what=msg("what_text"))
-        return msg("wrong_type", name=name, expected=msg("kind_text"), found=describe(value))
+            return Msg("exercises.one_value_container", name=name, container=_container(value),
+                       what=Msg("exercises.what_text"))
+        return Msg("exercises.wrong_type", name=name, expected=Msg("exercises.kind_text"),
+                   found=describe(value))
     a, b = value.strip(), expected.strip()
     if not case:
         a, b = a.casefold(), b.casefold()
-    return None if a == b else msg("text_wrong", name=name, found=value)
+    return None if a == b else Msg("exercises.text_wrong", name=name, found=value)
 
 
 def _compare_bool(value: Any, expected: bool, *, name: str) -> Msg | None:
-    problem = _common_type_problem(value, name, msg("kind_bool"))
+    problem = _common_type_problem(value, name, Msg("exercises.kind_bool"))
     if problem:
         return problem
     if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
-        return msg("wrong_type", name=name, expected=msg("kind_bool"), found=describe(value))
+        return Msg("exercises.wrong_type", name=name, expected=Msg("exercises.kind_bool"),
+                   found=describe(value))
     if not isinstance(value, bool | np.bool_):
-        return msg("wrong_type", name=name, expected=msg("kind_bool"), found=describe(value))
-    return None if bool(value) == bool(expected) else msg("bool_wrong", name=name, found=value)
+        return Msg("exercises.wrong_type", name=name, expected=Msg("exercises.kind_bool"),
+                   found=describe(value))
+    return None if bool(value) == bool(expected) else Msg("exercises.bool_wrong", name=name,
+                                                          found=value)
 
 
 # --------------------------------------------------------------------------- labels
@@ -249,34 +256,35 @@ def _compare_labels(
     f, e = _norm_index(found), _norm_index(expected)
     dup = sorted({x for x in f if f.count(x) > 1}, key=str) if len(set(f)) < len(f) else []
     if dup:
-        return msg("duplicate_labels", name=name, labels=_label_list(dup))
+        return Msg("exercises.duplicate_labels", name=name, labels=_label_list(dup))
     if set(f) == set(e):
         return None
     looks_numbered = isinstance(found, pd.RangeIndex) and not isinstance(expected, pd.RangeIndex)
     if looks_numbered:
-        return msg(
-            "labels_numbered",
+        return Msg(
+            "exercises.labels_numbered",
             name=name,
             expected=what or "the labels",
             example=_label_list(e, 3),
         )
     missing = [x for x in e if x not in set(f)]
     extra = [x for x in f if x not in set(e)]
-    details = Msg("")
+    details = Msg.from_texts("")
     if missing:
-        details = details + msg("labels_missing", labels=_label_list(missing))
+        details = details + Msg("exercises.labels_missing", labels=_label_list(missing))
     if extra:
-        details = details + msg("labels_extra", labels=_label_list(extra))
+        details = details + Msg("exercises.labels_extra", labels=_label_list(extra))
     if len(f) != len(e):
-        return msg("length_wrong", name=name, found=len(f), expected=len(e), unit=unit) + (
-            Msg(" ") + details
+        return Msg("exercises.length_wrong", name=name, found=len(f), expected=len(e),
+                   unit=unit) + (
+            Msg.from_texts(" ") + details
         )
-    return msg("labels_wrong", name=name, details=details)
+    return Msg("exercises.labels_wrong", name=name, details=details)
 
 
 def _order_problem(found: pd.Index, expected: pd.Index, *, name: str) -> Msg | None:
     if _norm_index(found) != _norm_index(expected):
-        return msg("order_wrong", name=name)
+        return Msg("exercises.order_wrong", name=name)
     return None
 
 
@@ -302,15 +310,15 @@ def _values_problem(
             expected=short(expected.iloc[pos], 30),
         )
         if column is None:
-            parts.append(msg("value_at", **fields))
+            parts.append(Msg("exercises.value_at", **fields))
         else:
-            parts.append(msg("value_at_column", column=column, **fields))
+            parts.append(Msg("exercises.value_at_column", column=column, **fields))
     details = parts[0]
     for part in parts[1:]:
-        details = details + Msg({"en": "; ", "zh": "；"}) + part
+        details = details + Msg.from_texts({"en": "; ", "zh": "；"}) + part
     if len(positions) > MAX_DETAILS:
-        details = details + msg("and_more", n=len(positions) - MAX_DETAILS)
-    return msg("values_wrong", name=name, details=details)
+        details = details + Msg("exercises.and_more", n=len(positions) - MAX_DETAILS)
+    return Msg("exercises.values_wrong", name=name, details=details)
 
 
 # --------------------------------------------------------------------------- Series
@@ -324,7 +332,7 @@ def _compare_series(
     ordered: bool,
     what: str | None,
 ) -> Msg | None:
-    problem = _common_type_problem(value, name, msg("kind_series"))
+    problem = _common_type_problem(value, name, Msg("exercises.kind_series"))
     if problem:
         return problem
     if isinstance(value, pd.DataFrame):
@@ -338,13 +346,14 @@ def _compare_series(
             # e.g. groupby(...).mean().reset_index(): keys as columns, values in the last one
             value = value.set_index(list(expected.index.names)).iloc[:, 0]
         else:
-            return msg("frame_not_series", name=name)
+            return Msg("exercises.frame_not_series", name=name)
     if isinstance(value, dict):
         value = pd.Series(value)
     if not isinstance(value, pd.Series):
-        return msg("wrong_type", name=name, expected=msg("kind_series"), found=describe(value))
+        return Msg("exercises.wrong_type", name=name, expected=Msg("exercises.kind_series"),
+                   found=describe(value))
     problem = _compare_labels(
-        value.index, expected.index, name=name, unit=msg("unit_values"), what=what
+        value.index, expected.index, name=name, unit=Msg("exercises.unit_values"), what=what
     )
     if problem:
         return problem
@@ -379,19 +388,20 @@ def _compare_frame(
     extra_columns: bool,
     what: str | None,
 ) -> Msg | None:
-    problem = _common_type_problem(value, name, msg("kind_frame"))
+    problem = _common_type_problem(value, name, Msg("exercises.kind_frame"))
     if problem:
         return problem
     if isinstance(value, pd.Series):
-        return msg(
-            "series_not_frame", name=name, columns=_label_list(list(expected.columns), 6)
+        return Msg(
+            "exercises.series_not_frame", name=name, columns=_label_list(list(expected.columns), 6)
         )
     if not isinstance(value, pd.DataFrame):
-        return msg("wrong_type", name=name, expected=msg("kind_frame"), found=describe(value))
+        return Msg("exercises.wrong_type", name=name, expected=Msg("exercises.kind_frame"),
+                   found=describe(value))
     if key:
         value, expected = _keyed(value, key), _keyed(expected, key)
         if value is None:
-            return msg("key_missing", name=name, column=", ".join(key))
+            return Msg("exercises.key_missing", name=name, column=", ".join(key))
     elif (
         expected.index.names[0] is not None
         and value.index.names != expected.index.names
@@ -400,33 +410,34 @@ def _compare_frame(
         value = value.set_index(list(expected.index.names))
     missing = [c for c in expected.columns if c not in value.columns]
     if missing:
-        return msg("columns_missing", name=name, columns=_label_list(missing, 6))
+        return Msg("exercises.columns_missing", name=name, columns=_label_list(missing, 6))
     extra = [c for c in value.columns if c not in expected.columns]
     if extra and not extra_columns:
-        return msg("columns_extra", name=name, columns=_label_list(extra, 6))
+        return Msg("exercises.columns_extra", name=name, columns=_label_list(extra, 6))
     # rows
     f, e = _norm_index(value.index), _norm_index(expected.index)
     if set(f) != set(e) or len(f) != len(e):
         if len(set(f)) < len(f):
             dup = sorted({x for x in f if f.count(x) > 1}, key=str)
-            return msg("duplicate_labels", name=name, labels=_label_list(dup))
+            return Msg("exercises.duplicate_labels", name=name, labels=_label_list(dup))
         if isinstance(value.index, pd.RangeIndex) and not isinstance(
             expected.index, pd.RangeIndex
         ) and not key:
-            return msg(
-                "labels_numbered", name=name, expected=what or "the row labels",
+            return Msg(
+                "exercises.labels_numbered", name=name, expected=what or "the row labels",
                 example=_label_list(e, 3),
             )
         missing_rows = [x for x in e if x not in set(f)]
         extra_rows = [x for x in f if x not in set(e)]
-        details = msg(
-            "rows_which",
-            extra=_label_list(extra_rows) if extra_rows else msg("none_list"),
-            missing=_label_list(missing_rows) if missing_rows else msg("none_list"),
+        details = Msg(
+            "exercises.rows_which",
+            extra=_label_list(extra_rows) if extra_rows else Msg("exercises.none_list"),
+            missing=_label_list(missing_rows) if missing_rows else Msg("exercises.none_list"),
         )
         if len(f) == len(e):
-            return msg("rows_differ", name=name, details=details)
-        return msg("rows_wrong", name=name, found=len(f), expected=len(e), details=details)
+            return Msg("exercises.rows_differ", name=name, details=details)
+        return Msg("exercises.rows_wrong", name=name, found=len(f), expected=len(e),
+                   details=details)
     for column in expected.columns:
         aligned = _reindex_like(value[column], expected.index)
         problem = _values_problem(
@@ -453,13 +464,14 @@ def _compare_sequence(
     value: Any, expected: Sequence[Any] | set[Any], *, name: str, rtol: float, atol: float,
     ordered: bool,
 ) -> Msg | None:
-    problem = _common_type_problem(value, name, msg("kind_list"))
+    problem = _common_type_problem(value, name, Msg("exercises.kind_list"))
     if problem:
         return problem
     if isinstance(value, str) or not isinstance(
         value, list | tuple | set | frozenset | np.ndarray | pd.Series | pd.Index
     ):
-        return msg("wrong_type", name=name, expected=msg("kind_list"), found=describe(value))
+        return Msg("exercises.wrong_type", name=name, expected=Msg("exercises.kind_list"),
+                   found=describe(value))
     found = [_norm_label(x) for x in (value.tolist() if hasattr(value, "tolist") else value)]
     exp = [_norm_label(x) for x in expected]
     if isinstance(expected, set | frozenset) or not ordered:
@@ -467,16 +479,16 @@ def _compare_sequence(
             return None
         return _compare_labels(
             pd.Index(found, dtype=object), pd.Index(exp, dtype=object), name=name,
-            unit=msg("unit_items"), what=None,
-        ) or msg("text_wrong", name=name, found=short(value))
+            unit=Msg("exercises.unit_items"), what=None,
+        ) or Msg("exercises.text_wrong", name=name, found=short(value))
     if len(found) != len(exp):
-        return msg("length_wrong", name=name, found=len(found), expected=len(exp),
-                   unit=msg("unit_items"))
+        return Msg("exercises.length_wrong", name=name, found=len(found), expected=len(exp),
+                   unit=Msg("exercises.unit_items"))
     if all(_scalar_equal(a, b, rtol, atol) for a, b in zip(found, exp, strict=True)):
         return None
     if sorted(map(repr, found)) == sorted(map(repr, exp)):
-        return msg("order_wrong", name=name)
-    return msg("text_wrong", name=name, found=short(value))
+        return Msg("exercises.order_wrong", name=name)
+    return Msg("exercises.text_wrong", name=name, found=short(value))
 
 
 # --------------------------------------------------------------------------- entry point
@@ -553,11 +565,12 @@ def compare(
         return _compare_sequence(
             value, expected, name=name, rtol=rtol, atol=atol, ordered=ordered
         )
-    problem = _common_type_problem(value, name, msg("desc_other", kind=type(expected).__name__))
+    problem = _common_type_problem(value, name, Msg("exercises.desc_other",
+                                                    kind=type(expected).__name__))
     if problem:
         return problem
     try:
         same = bool(value == expected)
     except Exception:
         same = False
-    return None if same else msg("text_wrong", name=name, found=short(value))
+    return None if same else Msg("exercises.text_wrong", name=name, found=short(value))

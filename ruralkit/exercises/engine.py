@@ -35,9 +35,10 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from ruralkit.i18n import Msg, as_msg
+
 from .answers import Facts, flag, items_of, number, text, whole
 from .compare import compare, describe
-from .messages import Msg, as_msg, msg
 
 __all__ = [
     "PLACEHOLDER",
@@ -445,8 +446,9 @@ class ChartPart(Facts):
     _fields = {"part": text(20), "type_name": text(200)}
 
     def description(self) -> Msg:
-        key = {"bars": "part_bars", "lines": "part_lines", "text": "part_text"}.get(self.part)
-        return msg(key) if key else msg("part_other", kind=self.type_name)
+        key = {"bars": "exercises.part_bars", "lines": "exercises.part_lines",
+               "text": "exercises.part_text"}.get(self.part)
+        return Msg(key) if key else Msg("exercises.part_other", kind=self.type_name)
 
 
 def _round(x: float) -> float:
@@ -585,12 +587,12 @@ class PlotProblem(Problem):
         """The :class:`ChartFacts` of ``value``, or :class:`Incorrect` with a reason."""
         name = self.name
         if value is None:
-            raise Incorrect(msg("plot_none", name=name))
+            raise Incorrect(Msg("exercises.plot_none", name=name))
         facts = chart_facts(value)
         if isinstance(facts, ChartPart):
-            raise Incorrect(msg("plot_part", name=name, found=facts.description()))
+            raise Incorrect(Msg("exercises.plot_part", name=name, found=facts.description()))
         if facts is None:
-            raise Incorrect(msg("plot_type", name=name, found=describe(value)))
+            raise Incorrect(Msg("exercises.plot_type", name=name, found=describe(value)))
         return facts
 
     # -- checking
@@ -599,26 +601,29 @@ class PlotProblem(Problem):
         name = self.name
         what = as_msg(self._what)
         if self._kind == "bar":
-            count, unit, kind = len(facts.bars), msg("unit_bars"), msg("kind_bar")
+            count = len(facts.bars)
+            unit, kind = Msg("exercises.unit_bars"), Msg("exercises.kind_bar")
         else:
-            count, unit, kind = facts.n_lines, msg("unit_lines"), msg("kind_line")
+            count = facts.n_lines
+            unit, kind = Msg("exercises.unit_lines"), Msg("exercises.kind_line")
         if count == 0:
             if not facts.has_data:
-                raise Incorrect(msg("plot_empty", name=name))
-            raise Incorrect(msg("plot_kind", name=name, expected=kind, unit=unit))
+                raise Incorrect(Msg("exercises.plot_empty", name=name))
+            raise Incorrect(Msg("exercises.plot_kind", name=name, expected=kind, unit=unit))
         expected = self.expected_count()
         if expected is not None and count != expected:
             raise Incorrect(
-                msg("plot_count", name=name, found=count, expected=expected, unit=unit, what=what)
+                Msg("exercises.plot_count", name=name, found=count, expected=expected, unit=unit,
+                    what=what)
             )
         if self._kind == "bar" and self._check_labels:
             self._check_bar_labels(facts)
         if self._require_title and not facts.title.strip():
-            raise Incorrect(msg("plot_title", name=name))
+            raise Incorrect(Msg("exercises.plot_title", name=name))
         if self._require_xlabel and not facts.xlabel.strip():
-            raise Incorrect(msg("plot_label", name=name, axis="x"))
+            raise Incorrect(Msg("exercises.plot_label", name=name, axis="x"))
         if self._require_ylabel and not facts.ylabel.strip():
-            raise Incorrect(msg("plot_label", name=name, axis="y"))
+            raise Incorrect(Msg("exercises.plot_label", name=name, axis="y"))
         self.check_more(facts)
 
     def check_more(self, facts: ChartFacts) -> None:
@@ -643,8 +648,8 @@ class PlotProblem(Problem):
         wanted = [self._norm_tick(label) for label in expected.index]
         if sorted(found) != sorted(wanted):
             raise Incorrect(
-                msg(
-                    "plot_bar_labels", name=self.name,
+                Msg(
+                    "exercises.plot_bar_labels", name=self.name,
                     found=", ".join(found[:4]) + (", …" if len(found) > 4 else ""),
                     expected=", ".join(wanted[:4]) + (", …" if len(wanted) > 4 else ""),
                     what=as_msg(self._what),
@@ -666,4 +671,4 @@ class PlotProblem(Problem):
             for a, b in zip(found, wanted, strict=True)
         )
         if not same:
-            raise Incorrect(msg("plot_heights", name=self.name))
+            raise Incorrect(Msg("exercises.plot_heights", name=self.name))

@@ -40,12 +40,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ruralkit.i18n import Msg
 from ruralkit.survey import Design, suppress_small_cells
 
 from .answers import Facts, items_of, number, optional, text, whole
 from .compare import compare, describe, is_number
 from .engine import PLACEHOLDER, HiddenTest, Incorrect, Mistake, ValueProblem
-from .messages import Msg, msg
 from .sets import ExerciseSet
 
 __all__ = [
@@ -337,14 +337,14 @@ class DeclareDesign(_SurveyProblem):
         if _is_design(value):
             value = _design_facts(value)
         if isinstance(value, UnreadableDesign):
-            raise Incorrect(Msg({
+            raise Incorrect(Msg.from_texts({
                 "en": "`{name}` is a survey design, but it cannot be used: {error}. Run the "
                 "cell that builds it again.",
                 "zh": "`{name}` 是一个调查设计，但无法使用：{error}。请重新运行建立它的单元格。",
             }, name=name, error=value.error))
         if not isinstance(value, DesignFacts):
             if isinstance(value, pd.DataFrame):
-                raise Incorrect(Msg({
+                raise Incorrect(Msg.from_texts({
                     "en": "`{name}` is a table, not a design. Wrap the survey in a design: "
                     "`{name} = Design(survey, weights=..., strata=..., cluster=..., nest=True)`.",
                     "zh": "`{name}` 是一个表格，不是调查设计。请把调查数据放进 Design："
@@ -352,21 +352,21 @@ class DeclareDesign(_SurveyProblem):
                     "nest=True)`。",
                 }, name=name))
             if isinstance(value, type):
-                raise Incorrect(Msg({
+                raise Incorrect(Msg.from_texts({
                     "en": "`{name}` is `Design` itself. Call it with the survey and the design "
                     "facts in brackets: `Design(survey, weights=..., ...)`.",
                     "zh": "`{name}` 是 `Design` 本身。请在括号里写上调查数据和设计信息来调用它："
                     "`Design(survey, weights=..., ...)`。",
                 }, name=name))
-            raise Incorrect(msg(
-                "wrong_type", name=name,
-                expected=Msg({"en": "a survey design (`Design(...)`)",
+            raise Incorrect(Msg(
+                "exercises.wrong_type", name=name,
+                expected=Msg.from_texts({"en": "a survey design (`Design(...)`)",
                               "zh": "一个调查设计（`Design(...)`）"}),
                 found=describe(value),
             ))
         want, got = self.expected(), _facts(value)
         if got["rows"] != want["rows"]:
-            raise Incorrect(Msg({
+            raise Incorrect(Msg.from_texts({
                 "en": "`{name}` holds {found} respondents, but the survey has {expected}. Build "
                 "the design on the whole survey (all waves); choose years and townships later, "
                 "when you estimate.",
@@ -381,7 +381,7 @@ class DeclareDesign(_SurveyProblem):
         for mistake in self._mistakes:
             if mistake.matches(self, value):
                 raise Incorrect(mistake.message)
-        raise Incorrect(Msg({
+        raise Incorrect(Msg.from_texts({
             "en": "`{name}` has {strata} strata, {psu} clusters (PSUs) and {degf} degrees of "
             "freedom, but the survey's design has {want_strata} strata, {want_psu} clusters and "
             "{want_degf}. Check `strata=`, `cluster=` and `nest=`.",
@@ -1043,9 +1043,9 @@ class BeyondChance(ChangeT05):
                     "一样与数据相符。它不能和偶然波动区分开：`False`。",
                 },
             }
-            raise Incorrect(Msg(texts[expected], low=f"{low:+.3f}", high=f"{high:+.3f}"))
+            raise Incorrect(Msg.from_texts(texts[expected], low=f"{low:+.3f}", high=f"{high:+.3f}"))
         if is_number(value):
-            raise Incorrect(Msg({
+            raise Incorrect(Msg.from_texts({
                 "en": "`{name}` is a number. Answer with `True` or `False`: does the 95% "
                 "interval lie entirely above or entirely below zero?",
                 "zh": "`{name}` 是一个数。请用 `True` 或 `False` 回答：95% 置信区间是否整个在 0 "
@@ -1264,7 +1264,7 @@ class SuppressVillages(_SurveyProblem):
             for mistake in self._mistakes:
                 if mistake.matches(self, value):
                     raise Incorrect(mistake.message)
-            raise Incorrect(Msg({
+            raise Incorrect(Msg.from_texts({
                 "en": "`{name}` has no column `village_id`, so its rows cannot be matched with "
                 "the villages. Keep that column (estimate `by=\"village_id\"`).",
                 "zh": "`{name}` 中没有 `village_id` 列，无法和各村逐行核对。请保留这一列"

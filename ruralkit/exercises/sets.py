@@ -34,8 +34,9 @@ from typing import Any
 
 import pandas as pd
 
+from ruralkit.i18n import Msg, as_msg
+
 from .engine import PLACEHOLDER, DataSource, Problem
-from .messages import Msg, as_msg
 from .views import ProblemView
 
 __all__ = ["ExerciseSet", "get_set", "list_sets"]

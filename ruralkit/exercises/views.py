@@ -34,9 +34,10 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from ruralkit.i18n import Msg
+
 from .answers import data_names
 from .engine import NotAttempted, Outcome, Problem, ThoughtExperiment, is_placeholder
-from .messages import Msg, msg
 
 __all__ = ["RichText", "CheckResult", "ProblemView", "show"]
 
@@ -48,11 +49,11 @@ _COLOURS = {
     "error": "#8a5a00",
 }
 _HEADINGS = {
-    "correct": "correct",
-    "incorrect": "incorrect",
-    "not_attempted": "not_attempted",
-    "uncheckable": "uncheckable",
-    "error": "engine_error",
+    "correct": "exercises.correct",
+    "incorrect": "exercises.incorrect",
+    "not_attempted": "exercises.not_attempted",
+    "uncheckable": "exercises.uncheckable",
+    "error": "exercises.engine_error",
 }
 
 
@@ -127,8 +128,8 @@ class CheckResult:
         return self.status == "correct"
 
     def heading(self, language: str | None = None) -> str:
-        question = msg("question", n=self.number).render(language)
-        return f"{question} — {msg(_HEADINGS[self.status]).render(language)}"
+        question = Msg("exercises.question", n=self.number).render(language)
+        return f"{question} — {Msg(_HEADINGS[self.status]).render(language)}"
 
     def text(self, language: str | None = None) -> str:
         """The message body in ``language`` (default: the current language)."""
@@ -162,7 +163,7 @@ class _Action:
     def __repr__(self) -> str:
         if self._text is not None:
             return self._text.render()
-        return msg("call_with_brackets", call=f"{self._label}.{self._name}()").render()
+        return Msg("exercises.call_with_brackets", call=f"{self._label}.{self._name}()").render()
 
     def _repr_markdown_(self) -> str:
         return repr(self)
@@ -229,8 +230,8 @@ class ProblemView:
                 # class or function (``Design`` for ``design``), nor q1, q2, ...
                 candidates = [n for n in [*data_names(ns), *self._names] if n != name]
                 close = difflib.get_close_matches(name, candidates, n=1)
-                key = "not_defined_close" if close else "not_defined"
-                raise _LearnerMistake(msg(key, name=name, close=close[0] if close else ""))
+                key = "exercises.not_defined_close" if close else "exercises.not_defined"
+                raise _LearnerMistake(Msg(key, name=name, close=close[0] if close else ""))
             values.append(ns[name])
         return tuple(values)
 
@@ -242,25 +243,25 @@ class ProblemView:
                 values = self._lookup()
             elif len(values) != len(self.problem.var_names):
                 raise _LearnerMistake(
-                    msg("check_args", label=self.label, name=self.problem.name)
+                    Msg("exercises.check_args", label=self.label, name=self.problem.name)
                 )
             if any(is_placeholder(v) for v in values):
-                raise NotAttempted(msg("not_attempted_body"))
+                raise NotAttempted(Msg("exercises.not_attempted_body"))
             self.problem.check(*values)
         except _LearnerMistake as mistake:
             return CheckResult("incorrect", self.label, self.number, mistake.message)
         except Outcome as outcome:
             message = outcome.message
             if outcome.status == "uncheckable" and message is None:
-                message = msg("thought_experiment", label=self.label)
+                message = Msg("exercises.thought_experiment", label=self.label)
             if outcome.status == "not_attempted" and message is None:
-                message = msg("not_attempted_body")
+                message = Msg("exercises.not_attempted_body")
             return CheckResult(outcome.status, self.label, self.number, message)
         except Exception as exc:  # never show a traceback from inside a checker
             error = f"{type(exc).__name__}: {exc}"[:200]
-            message = msg("engine_error_body", error=error)
+            message = Msg("exercises.engine_error_body", error=error)
             return CheckResult("error", self.label, self.number, message)
-        return CheckResult("correct", self.label, self.number, msg("correct_body"))
+        return CheckResult("correct", self.label, self.number, Msg("exercises.correct_body"))
 
     def _check(self, *values: Any) -> None:
         show(self.result(*values))
@@ -268,7 +269,7 @@ class ProblemView:
     def _hint(self, n: int | None = None) -> None:
         hints = self.problem.hints
         if not hints:
-            show(RichText("", msg("no_hints").render()))
+            show(RichText("", Msg("exercises.no_hints").render()))
             return
         if n is None:
             self._hints_shown = min(self._hints_shown + 1, len(hints))
@@ -276,12 +277,14 @@ class ProblemView:
         n = max(1, min(int(n), len(hints)))
         body = hints[n - 1].render()
         if n == len(hints):
-            body += "\n\n" + msg("no_more_hints", label=self.label).render()
-        show(RichText(msg("hint", i=n, n=len(hints)).render(), body, _COLOURS["uncheckable"]))
+            body += "\n\n" + Msg("exercises.no_more_hints", label=self.label).render()
+        show(RichText(Msg("exercises.hint", i=n, n=len(hints)).render(), body,
+                      _COLOURS["uncheckable"]))
 
     def _solution(self) -> None:
         code = self.problem.solution
-        show(RichText(msg("solution").render(), f"```python\n{code}\n```", _COLOURS["correct"]))
+        show(RichText(Msg("exercises.solution").render(), f"```python\n{code}\n```",
+                      _COLOURS["correct"]))
 
     # -- for instructors' self-tests in master notebooks
     def assert_check_passed(self, *values: Any) -> None:
@@ -317,8 +320,8 @@ class ProblemView:
         return isinstance(self.problem, ThoughtExperiment)
 
     def _help(self) -> str:
-        title = self.problem.title.render() or msg("question", n=self.number).render()
-        return msg("view_help", title=title, label=self.label).render()
+        title = self.problem.title.render() or Msg("exercises.question", n=self.number).render()
+        return Msg("exercises.view_help", title=title, label=self.label).render()
 
     def __repr__(self) -> str:
         return self._help()
@@ -332,7 +335,7 @@ class ProblemView:
             raise AttributeError(attr)
         close = difflib.get_close_matches(attr, ["check", "hint", "solution"], n=1, cutoff=0.5)
         suggestion = close[0] if close else "check"
-        text = msg("no_such_action", label=self.label, attr=attr, suggestion=suggestion)
+        text = Msg("exercises.no_such_action", label=self.label, attr=attr, suggestion=suggestion)
 
         def explain(*args: Any, **kwargs: Any) -> None:
             show(RichText("", text.render()))
