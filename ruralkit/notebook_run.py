@@ -22,8 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-#: Environment for every notebook kernel: fixed hashing, inline figures.
-KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+#: Environment for every notebook kernel: fixed hashing, inline figures, and no
+#: progress bars (their timings would change the stored outputs at every run).
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+              "TQDM_DISABLE": "1"}
 
 
 def kernel_env() -> dict[str, str]:

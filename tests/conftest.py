@@ -7,10 +7,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot is imported anywhere: tests never open a window
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-import ruralkit as rk  # noqa: E402
+import ruralkit as rk
 
 
 @pytest.fixture(autouse=True)

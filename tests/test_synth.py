@@ -296,3 +296,51 @@ def test_datasheet_design_effect_assumption_matches_the_survey():
                     nest=True)
     deff = design.mean("satisfied")["deff"].iloc[0]
     assert abs(deff / ASSUMED_DEFF - 1) < 0.25, deff
+
+
+def test_errors_are_in_both_languages():
+    import ruralkit as rk
+
+    rk.set_language("zh")
+    with pytest.raises(ValueError, match="每个乡镇至少 5 个村"):
+        synth.generate(1, villages_per_township=3)
+    with pytest.raises(ValueError, match="没有这些表"):
+        synth.generate(1, tables=("village",))
+
+
+def test_progress_bar_on_and_off_gives_the_same_tables(capfd):
+    shown = synth.generate(2, n_townships=2, progress=True)
+    err = capfd.readouterr().err
+    assert "Generating the county" in err and "4/4" in err, err
+    quiet = synth.generate(2, n_townships=2, progress=False)
+    assert capfd.readouterr().err == ""
+    auto = synth.generate(2, n_townships=2)  # progress=None: small county, and a test
+    assert capfd.readouterr() == ("", "")
+    for name in synth.TABLES:
+        pd.testing.assert_frame_equal(shown[name], quiet[name])
+        pd.testing.assert_frame_equal(shown[name], auto[name])
+
+
+def test_progress_bar_counts_only_the_tables_asked_for(capfd):
+    synth.generate(2, n_townships=1, tables=("disputes",), progress=True)
+    err = capfd.readouterr().err
+    assert "2/2" in err and "disputes" in err, err
+
+
+def test_progress_by_default_only_for_large_counties_in_interactive_sessions(monkeypatch):
+    from ruralkit.synth import _progress
+
+    big, small = synth.PROGRESS_MIN_VILLAGES, synth.PROGRESS_MIN_VILLAGES - 1
+    monkeypatch.setattr(_progress, "interactive", lambda: True)
+    assert not _progress.show_progress(None, n_villages=big)  # under pytest: never
+    monkeypatch.delenv("PYTEST_CURRENT_TEST")
+    monkeypatch.delenv("TQDM_DISABLE", raising=False)
+    assert _progress.show_progress(None, n_villages=big)
+    assert not _progress.show_progress(None, n_villages=small)
+    assert not _progress.show_progress(False, n_villages=big)
+    monkeypatch.setenv("TQDM_DISABLE", "1")  # as notebook kernels get (ruralkit.notebook_run)
+    assert not _progress.show_progress(None, n_villages=big)
+    monkeypatch.setattr(_progress, "interactive", lambda: False)
+    monkeypatch.delenv("TQDM_DISABLE")
+    assert not _progress.show_progress(None, n_villages=big)  # e.g. `make data` into a log
+    assert _progress.show_progress(True, n_villages=60)

@@ -25,6 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..i18n import Msg, RuralkitError
+from ._progress import PROGRESS_MIN_VILLAGES, show_progress, stages
 from .codebook import CODEBOOKS, codebook_frame
 from .disputes import make_disputes
 from .households import make_households
@@ -32,8 +34,8 @@ from .trust import make_trust_survey
 from .truth import GROUND_TRUTH
 from .villages import make_villages
 
-__all__ = ["GROUND_TRUTH", "TABLES", "generate", "write_tables", "check_tables", "expected_files",
-           "to_csv_text"]
+__all__ = ["GROUND_TRUTH", "PROGRESS_MIN_VILLAGES", "TABLES", "generate", "write_tables",
+           "check_tables", "expected_files", "to_csv_text"]
 
 TABLES: tuple[str, ...] = ("villages", "trust_survey", "disputes", "households")
 _MAKERS = {
@@ -49,6 +51,7 @@ def generate(
     n_townships: int | None = None,
     villages_per_township: int | None = None,
     tables: Iterable[str] = TABLES,
+    progress: bool | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Generate a county.
 
@@ -63,12 +66,25 @@ def generate(
         makes 40,000 villages for benchmarks.
     tables : iterable of str
         Which tables to make (``villages`` is always made).
+    progress : bool, optional
+        Show a progress bar over the tables being made (``tqdm.auto``: a
+        widget in a notebook, text on standard error). ``None`` (default)
+        shows it for counties of :data:`PROGRESS_MIN_VILLAGES` villages or more
+        in a terminal or a notebook, and never under pytest or with
+        ``TQDM_DISABLE=1``. The tables are the same either way.
 
     Returns
     -------
     dict of str to DataFrame
         The tables, keyed by name, in the form written to ``data/`` (codes, not
         labels; booleans as ``bool``).
+
+    Examples
+    --------
+    >>> from ruralkit import synth
+    >>> county = synth.generate(seed=7, tables=("disputes",), progress=False)
+    >>> list(county)
+    ['villages', 'disputes']
     """
     county = GROUND_TRUTH["county"]
     seed = county["seed"] if seed is None else int(seed)
@@ -77,23 +93,26 @@ def generate(
         villages_per_township
     )
     if n_t < 1 or v_t < 5:
-        raise ValueError(
-            f"A county needs at least 1 township of at least 5 villages (5 are sampled "
-            f"per township); got n_townships={n_t}, villages_per_township={v_t}."
-        )
+        raise RuralkitError.of("synth.county_too_small", n_townships=n_t,
+                               villages_per_township=v_t)
     wanted = list(tables)
     unknown = sorted(set(wanted) - set(TABLES))
     if unknown:
-        raise ValueError(f"Unknown table(s) {unknown}; choose from {list(TABLES)}.")
+        raise RuralkitError.of("synth.unknown_tables", unknown=unknown, choices=list(TABLES))
     # One independent stream per table, so making one table never changes another.
     streams = dict(
         zip(TABLES, (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)),
             strict=True)
     )
-    villages, latent = make_villages(streams["villages"], n_t, v_t)
-    out = {"villages": villages}
-    for name in TABLES[1:]:
-        if name in wanted:
+    villages, latent = None, None
+    out: dict[str, pd.DataFrame] = {}
+    steps = [name for name in TABLES if name == "villages" or name in wanted]
+    show = show_progress(progress, n_villages=n_t * v_t)
+    for name in stages(steps, show=show, desc=Msg("synth.progress")):
+        if name == "villages":
+            villages, latent = make_villages(streams["villages"], n_t, v_t)
+            out[name] = villages
+        else:
             out[name] = _MAKERS[name](streams[name], villages, latent)
     return out
 

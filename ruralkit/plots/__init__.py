@@ -1,8 +1,15 @@
 """One plotting style for the kit, with labels from the codebooks in en or zh.
 
-Importing this module sets the style and registers the bundled Chinese font
-(a subset of Noto Sans SC, SIL OFL 1.1), so Chinese labels render with real
-glyphs on a machine without any CJK font installed.
+Importing this module changes no matplotlib setting: it only registers the
+bundled Chinese font (a subset of Noto Sans SC, SIL OFL 1.1) with matplotlib's
+font manager, so that the font can be found by name. The kit's own functions
+draw in the kit's style (:data:`STYLE`: the bundled font, sizes, colours),
+applied only while they draw, so Chinese labels render with real glyphs on a
+machine without any CJK font installed and your other charts keep your
+settings. Use ``with plots.style():`` to draw your own charts in the style,
+:func:`use_style` to make it everyone's default (for example to put Chinese
+titles on plain ``plt.plot`` charts), and :func:`save` to write a chart to a
+file with the kit's settings for saved files.
 
 Functions take a tidy DataFrame and column names and return a matplotlib Axes.
 
@@ -20,147 +27,47 @@ Examples
 
 from __future__ import annotations
 
-from importlib.resources import as_file, files
-
-import matplotlib as mpl
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .datasets import DATASETS, label, load_villages, value_labels
-from .i18n import RuralkitError, get_language, message
+from ..datasets import value_labels
+from ._docs import document
+from ._labels import check_columns, codebook_label, display_labels, place_names
+from ._style import (
+    CJK_FAMILY,
+    FONT_FILES,
+    PALETTE,
+    STYLE,
+    register_font,
+    save,
+    style,
+    styled,
+    use_chinese_font,
+    use_style,
+)
 
-CJK_FAMILY = "RuralKit Sans SC"
-FONT_FILES = ("RuralKitSansSC-Regular.ttf",)
-#: Colours: a calm blue for the main series, then a colour-blind-safe cycle.
-PALETTE = ("#2f6690", "#d1495b", "#edae49", "#66a182", "#3a7ca5", "#8d6a9f", "#7f7f7f")
-
-
-def use_chinese_font() -> str:
-    """Register the bundled CJK font with matplotlib and put it first in line.
-
-    Returns the font family name. Safe to call more than once.
-    """
-    known = {f.fname for f in font_manager.fontManager.ttflist}
-    for name in FONT_FILES:
-        with as_file(files("ruralkit") / "fonts" / name) as path:
-            if str(path) not in known:
-                font_manager.fontManager.addfont(str(path))
-    mpl.rcParams["font.family"] = "sans-serif"
-    mpl.rcParams["font.sans-serif"] = [CJK_FAMILY, "DejaVu Sans"]
-    mpl.rcParams["axes.unicode_minus"] = True  # U+2212 is in the subset
-    mpl.rcParams["pdf.fonttype"] = 42  # embed TrueType: PDF text stays searchable
-    mpl.rcParams["ps.fonttype"] = 42
-    return CJK_FAMILY
-
-
-def set_style() -> None:
-    """Apply the kit's plotting style (fonts, sizes, colours, no top/right spines)."""
-    use_chinese_font()
-    mpl.rcParams.update(
-        {
-            "figure.figsize": (7.0, 4.0),
-            "figure.dpi": 100,
-            "savefig.dpi": 150,
-            "savefig.bbox": "tight",
-            "axes.prop_cycle": mpl.cycler(color=list(PALETTE)),
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-            "axes.grid": True,
-            "axes.grid.axis": "x",
-            "axes.axisbelow": True,
-            "grid.color": "#dddddd",
-            "axes.titlesize": 13,
-            "axes.titleweight": "normal",
-            "axes.labelsize": 11,
-            "xtick.labelsize": 10,
-            "ytick.labelsize": 10,
-            "legend.frameon": False,
-            # Keep SVG/PDF output free of dates so saved figures are reproducible.
-            "svg.hashsalt": "ruralkit",
-        }
-    )
+__all__ = [
+    "CJK_FAMILY",
+    "FONT_FILES",
+    "PALETTE",
+    "STYLE",
+    "bar",
+    "display_labels",
+    "dot_whisker",
+    "likert_bars",
+    "place_names",
+    "register_font",
+    "save",
+    "style",
+    "use_chinese_font",
+    "use_style",
+]
 
 
-def _check_columns(data: pd.DataFrame, **columns: str | None) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
-    for arg, col in columns.items():
-        if col is not None and col not in data.columns:
-            raise RuralkitError(
-                message("core.unknown_column", what=f"`{arg}`", column=col,
-                        choices=", ".join(map(str, data.columns)))
-            )
-
-
-def display_labels(values: pd.Series | list, *, dataset: str | None,
-                   variable: str | None) -> list[str]:
-    """Turn codes or variable names into display labels in the current language.
-
-    A value that names a variable of ``dataset`` gets the variable's label; a
-    value that is a code of ``variable`` gets its value label; township and
-    village codes (``township_id``, ``village_id``) get the place's name from
-    the villages table; anything else is shown as it is.
-    """
-    values = list(values)
-    if dataset is None:
-        return [str(v) for v in values]
-    if dataset not in DATASETS:
-        raise RuralkitError(message("core.unknown_dataset", name=dataset,
-                                    choices=", ".join(DATASETS)))
-    if variable in _PLACE_NAMES:
-        codes = place_names(variable)
-    else:
-        try:
-            codes = value_labels(dataset, variable) if variable else {}
-        except RuralkitError:  # a computed column (e.g. "level"), not in the codebook
-            codes = {}
-    out = []
-    for v in values:
-        if v in codes:
-            out.append(codes[v])
-        else:
-            try:
-                out.append(label(dataset, str(v)))
-            except RuralkitError:
-                out.append(str(v))
-    return out
-
-
-_PLACE_NAMES = {"township_id": "township_name", "village_id": "village_name"}
-
-
-def place_names(variable: str) -> dict[str, str]:
-    """Names of the county's townships or villages by code, in the current language.
-
-    Read from the villages table of the county in use (the bundled one, or the
-    variant chosen with :func:`ruralkit.set_variant`).
-
-    Examples
-    --------
-    >>> from ruralkit import plots
-    >>> plots.place_names("township_id")["T01"]
-    'Chengguan Town'
-    """
-    villages = load_villages()
-    prefix = _PLACE_NAMES[variable]
-    names = villages.drop_duplicates(variable).set_index(variable)[f"{prefix}_{get_language()}"]
-    return names.to_dict()
-
-
-def _codebook_label(dataset: str | None, variable: str, *, default: str) -> str:
-    if dataset is None:
-        return default
-    if variable in _PLACE_NAMES:  # ticks show place names: no axis label needed
-        return ""
-    try:
-        return label(dataset, variable)
-    except RuralkitError:  # a computed column, not in the codebook
-        return default
-
-
+@styled
+@document
 def bar(
     data: pd.DataFrame,
     *,
@@ -191,29 +98,28 @@ def bar(
         One column holds the categories (codes, category values or variable
         names), the other the numbers. If both are numeric, ``x`` is taken as
         the category.
-    dataset : str, optional
-        Name of the bundled dataset whose codebook labels the categories and
-        the axes (``"trust_survey"``, ...), in the language of
-        :func:`ruralkit.set_language`.
+    {dataset}
     sort : bool, default False
         Order the bars by value, largest first (on top, or on the left).
     value_format : str, optional
         Format for labels printed at the end of each bar, e.g. ``"{:.0%}"``;
         with a ``%`` the value axis is shown in percent.
-    title, xlabel, ylabel : str, optional
-        Override the title and axis labels.
+    {title}
+    {xlabel_ylabel}
     color : str, optional
         Bar colour (default: the kit's first colour).
-    ax : Axes, optional
-        Draw into this Axes; a new figure otherwise.
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
 
     See Also
     --------
     dot_whisker : estimates with confidence intervals.
+    likert_bars : the answers to Likert items, diverging at zero.
+
+    Notes
+    -----
+    {style}
 
     Examples
     --------
@@ -224,7 +130,7 @@ def bar(
     >>> [t.get_text() for t in ax.get_yticklabels()]  # bottom to top
     ['Trust in the township government', 'Trust in the central government']
     """
-    _check_columns(data, x=x, y=y)
+    check_columns("bar", data, x=x, y=y)
     numeric = pd.api.types.is_numeric_dtype
     horizontal = numeric(data[x].dtype) and not numeric(data[y].dtype)
     category, value = (y, x) if horizontal else (x, y)
@@ -260,8 +166,8 @@ def bar(
         if "%" in value_format:
             axis = ax.xaxis if horizontal else ax.yaxis
             axis.set_major_formatter(PercentFormatter(1.0))
-    labels = {category: _codebook_label(dataset, category, default=""),
-              value: _codebook_label(dataset, value, default=value)}
+    labels = {category: codebook_label(dataset, category, default=""),
+              value: codebook_label(dataset, value, default=value)}
     ax.set_xlabel(xlabel if xlabel is not None else labels[x])
     ax.set_ylabel(ylabel if ylabel is not None else labels[y])
     if title:
@@ -269,6 +175,8 @@ def bar(
     return ax
 
 
+@styled
+@document
 def dot_whisker(
     data: pd.DataFrame,
     *,
@@ -302,18 +210,24 @@ def dot_whisker(
     hue : str, optional
         Column whose values are drawn side by side within each category, in
         colour, with a legend (e.g. the survey wave).
-    dataset : str, optional
-        Bundled dataset whose codebook labels categories and axes.
+    {dataset}
     ref : float, optional
         Draw a vertical reference line here (e.g. 0 for differences).
     percent : bool, default False
         Show the axis as percentages (estimates are shares between 0 and 1).
-    title, xlabel, ylabel : str, optional
-    ax : Axes, optional
+    {title}
+    {xlabel_ylabel}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
+
+    See Also
+    --------
+    bar : one value per category.
+
+    Notes
+    -----
+    {style}
 
     Examples
     --------
@@ -325,7 +239,7 @@ def dot_whisker(
     >>> [line.get_xdata().tolist() for line in ax.lines[:2]]  # one whisker per row
     [[0.4, 0.6], [0.5, 0.7]]
     """
-    _check_columns(data, x=x, lo=lo, hi=hi, y=y, hue=hue)
+    check_columns("dot_whisker", data, x=x, lo=lo, hi=hi, y=y, hue=hue)
     if ax is None:
         _, ax = plt.subplots()
     cats = list(pd.unique(data[y]))
@@ -349,10 +263,10 @@ def dot_whisker(
     if percent:
         ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     if hue:
-        ax.legend(title=_codebook_label(dataset, hue, default=hue),
+        ax.legend(title=codebook_label(dataset, hue, default=hue),
                   loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_xlabel(xlabel if xlabel is not None else _codebook_label(dataset, x, default=x))
-    ax.set_ylabel(ylabel if ylabel is not None else _codebook_label(dataset, y, default=""))
+    ax.set_xlabel(xlabel if xlabel is not None else codebook_label(dataset, x, default=x))
+    ax.set_ylabel(ylabel if ylabel is not None else codebook_label(dataset, y, default=""))
     if title:
         ax.set_title(title)
     return ax
@@ -363,14 +277,16 @@ _POSITIVE_COLOURS = ("#92c5de", "#4393c3", "#2166ac")
 _NEUTRAL_COLOUR = "#d9d9d9"
 
 
+@styled
+@document
 def likert_bars(
-    table: pd.DataFrame,
+    data: pd.DataFrame,
     *,
-    positive: list,
-    neutral: object | None = None,
     item: str = "item",
     level: str = "level",
     share: str = "share",
+    positive: list,
+    neutral: object | None = None,
     dataset: str | None = None,
     title: str | None = None,
     ax: Axes | None = None,
@@ -383,23 +299,29 @@ def likert_bars(
 
     Parameters
     ----------
-    table : DataFrame
+    data : DataFrame
         One row per item and answer level, with the share of that answer.
+    item, level, share : str
+        Columns with the item (a variable of ``dataset``), the answer (its
+        code) and the share of respondents giving that answer.
     positive : list
         The favourable levels, e.g. ``[1, 2]`` for trust items coded
         1 = a great deal ... 4 = none at all, or ``[4, 5]`` for satisfaction.
     neutral : optional
         A middle level to split across zero (e.g. 3 on a 1-5 scale).
-    item, level, share : str
-        Column names.
-    dataset : str, optional
-        Bundled dataset whose codebook labels the items and answers.
-    title : str, optional
-    ax : Axes, optional
+    {dataset}
+    {title}
+    {ax}
 
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {returns}
+
+    See Also
+    --------
+    bar : one value per category.
+
+    Notes
+    -----
+    {style}
 
     Examples
     --------
@@ -411,14 +333,14 @@ def likert_bars(
     >>> sorted(round(float(p.get_width()), 2) for p in ax.patches)  # left side is negative
     [-0.3, -0.1, 0.3, 0.3]
     """
-    _check_columns(table, item=item, level=level, share=share)
+    check_columns("likert_bars", data, item=item, level=level, share=share)
     if ax is None:
-        _, ax = plt.subplots(figsize=(8.0, 0.6 * table[item].nunique() + 1.6))
-    items = list(pd.unique(table[item]))
-    levels = list(pd.unique(table[level]))
+        _, ax = plt.subplots(figsize=(8.0, 0.6 * data[item].nunique() + 1.6))
+    items = list(pd.unique(data[item]))
+    levels = list(pd.unique(data[level]))
     pos_levels = [lv for lv in levels if lv in positive]
     neg_levels = [lv for lv in levels if lv not in positive and lv != neutral]
-    wide = table.pivot_table(index=item, columns=level, values=share, aggfunc="sum",
+    wide = data.pivot_table(index=item, columns=level, values=share, aggfunc="sum",
                              observed=True).reindex(items).fillna(0.0)
     ypos = list(range(len(items)))[::-1]
     label_of = (value_labels(dataset, items[0]) if dataset else {})
@@ -456,4 +378,4 @@ def likert_bars(
     return ax
 
 
-set_style()
+register_font()
