@@ -12,7 +12,7 @@ Examples
 >>> df = pd.DataFrame({"village": [1, 1, 2, 2, 3, 3], "w": [5.0] * 6,
 ...                    "y": [1, 0, 1, 1, 0, 0]})
 >>> Design(df, weights="w", cluster="village")
-<Design: 6 rows, 3 PSUs (cluster=['village']), 1 strata; weights='w'; degf=2>
+<Design: 6 rows, 3 PSUs (cluster=['village']), 1 strata, weights='w'; degf=2>
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..synth.trust import SURVEY_DESIGN
 from ..i18n import Msg
+from ..synth.trust import SURVEY_DESIGN
 from . import estimators, glm
 from .columns import (
     ColumnSpec,
@@ -590,9 +590,9 @@ class Design:
         -------
         GLMResult
             ``.params``, ``.bse``, ``.vcov``, ``.df_resid``, ``.nobs``,
-            ``.summary()`` (a summary object: text and HTML), ``.summary_frame()`` (one row per coefficient: ``term, estimate,
-            se, ci_low, ci_high, t, p_value`` and for binomial ``odds_ratio,
-            or_ci_low, or_ci_high``).
+            ``.summary()`` (a summary object: text and HTML), ``.summary_frame()``
+            (one row per coefficient: ``term, estimate, se, ci_low, ci_high, t,
+            p_value`` and for binomial ``odds_ratio, or_ci_low, or_ci_high``).
 
         Notes
         -----

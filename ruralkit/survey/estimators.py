@@ -1,4 +1,4 @@
-"""Means, totals and shares by domain (R's ``svymean`` / ``svytotal`` / ``svyby``), as :class:`Estimates`.
+"""Means, totals and shares by domain (R's ``svymean``, ``svytotal``, ``svyby``) as Estimates.
 
 Everything is vectorised over domains: the PSU totals of the linearised scores
 are aggregated per (PSU, domain) pair, and PSUs without any respondent in a

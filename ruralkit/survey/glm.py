@@ -1,4 +1,4 @@
-"""Design-based regression (R's ``svyglm``): :func:`fit` behind :meth:`Design.glm`, and :class:`GLMResult`.
+"""Design-based regression (R's ``svyglm``): :func:`fit` behind :meth:`Design.glm`, and its results.
 
 The model is fitted by statsmodels with the sampling weights as
 ``var_weights``; its estimating functions are linearised with the same PSU
@@ -15,9 +15,9 @@ Examples
 >>> print(fit.summary())  # doctest: +NORMALIZE_WHITESPACE
 Design-based linear regression (gaussian, as R's svyglm): y ~ x
 6 observations, design df 2, residual df 1; 95% intervals and p-values from t(1)
-     term  estimate       se    ci_low   ci_high         t  p_value
-Intercept  0.205128 0.391735 -4.772373  5.182629  0.523637 0.692922
-        x  0.871795 0.084732 -0.204822  1.948412 10.288778 0.061683
+     term  estimate       se    ci_low  ci_high         t  p_value
+Intercept  0.205128 0.392333 -4.779936 5.190193  0.522842 0.693306
+        x  0.871795 0.084813 -0.205852 1.949441 10.279070 0.061739
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ class GLMResult:
 
     @property
     def vcov(self) -> pd.DataFrame:
-        """Design-based covariance matrix of the coefficients (R's ``vcov``), as :meth:`cov_params`."""
+        """Design-based covariance matrix of the coefficients (R's ``vcov``): :meth:`cov_params`."""
         return self._vcov.copy()
 
     def cov_params(self) -> pd.DataFrame:
@@ -302,7 +302,10 @@ class GLMResult:
         return out
 
     def summary(self, *, level: float | None = None) -> GLMSummary:
-        """The fit as a summary object: text with ``print()``, a table in Jupyter (statsmodels' ``summary()``)."""
+        """The fit as a summary object: text with ``print()``, a table in Jupyter.
+
+        As statsmodels' ``summary()``: it returns a :class:`GLMSummary` rather than printing.
+        """
         return GLMSummary(self, level=self.level if level is None else check_level(level))
 
     def __repr__(self) -> str:
@@ -328,7 +331,8 @@ class GLMSummary:
     def header(self) -> list[str]:
         """The two header lines, in the current language."""
         r = self.result
-        kind = Msg("survey.glm_kind_linear" if r.family == "gaussian" else "survey.glm_kind_logistic")
+        linear = r.family == "gaussian"
+        kind = Msg("survey.glm_kind_linear" if linear else "survey.glm_kind_logistic")
         return [
             message("survey.glm_header_model", kind=kind, family=r.family, formula=r.formula),
             message("survey.glm_header_counts", nobs=r.nobs, degf=r.degf, df_resid=r.df_resid,

@@ -1,4 +1,4 @@
-"""The one result type of the survey estimators: :class:`Estimates`, a tidy table that knows its design.
+"""The one result type of the survey estimators: Estimates, a tidy table that knows its design.
 
 :meth:`Design.mean`, :meth:`Design.total`, :meth:`Design.proportion` and
 :meth:`Design.difference` all return an :class:`Estimates`: a
@@ -157,7 +157,7 @@ class Estimates(pd.DataFrame):
         >>> m = Design(df, weights="w", cluster="v").mean("y")
         >>> m.summary_frame(level=0.5)[["estimate", "ci_low", "ci_high"]].round(3)
            estimate  ci_low  ci_high
-        0       3.5   2.784    4.216
+        0       3.5   2.557    4.443
         """
         out = pd.DataFrame(self).copy()
         if level is not None:
@@ -221,7 +221,7 @@ class Estimates(pd.DataFrame):
         *,
         level: float | None = None,
     ) -> Estimates:
-        """Linear combinations of the estimates with design-based standard errors (R's ``svycontrast``).
+        """Linear combinations of the estimates with design-based standard errors (svycontrast).
 
         Parameters
         ----------
