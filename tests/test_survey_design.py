@@ -16,9 +16,11 @@ from survey_fixtures import REL, approx, one, small_design_frame
 
 from ruralkit.survey import (
     ColumnNotFoundError,
+    DataChangedError,
     Design,
     DesignError,
     LonelyPSUError,
+    SurveyError,
     WeightError,
 )
 
@@ -231,3 +233,72 @@ def test_bundled_survey_design_as_the_datasheet_declares_it_matches_r():
     assert row["estimate"] == approx(R_BUNDLED_SATISFIED[0])
     assert row["se"] == approx(R_BUNDLED_SATISFIED[1])
     assert design.degf == 144
+
+
+# ---- update(): a derived variable without declaring the design again (R: update(design, ...))
+
+
+def test_update_adds_variables_and_keeps_the_coding():
+    df = small_design_frame()
+    design = Design(df, weights="w", strata="stratum", cluster="psu")
+    updated = design.update(y2=df["y"] * 2, z=lambda d: d["y"] + 1)
+    assert "y2" not in df.columns  # the table is left alone
+    assert updated.coded is design.coded and updated.degf == design.degf
+    assert updated.mean("y2")["estimate"].iloc[0] == pytest.approx(
+        2 * design.mean("y")["estimate"].iloc[0])
+    assert updated.mean("z")["se"].iloc[0] == pytest.approx(design.mean("y")["se"].iloc[0])
+
+
+def test_update_refuses_design_columns_and_misaligned_series():
+    df = small_design_frame()
+    design = Design(df, weights="w", strata="stratum", cluster="psu")
+    with pytest.raises(SurveyError, match="'w' is a column of the design itself"):
+        design.update(w=df["w"] * 2)
+    with pytest.raises(SurveyError, match="same rows"):
+        design.update(y_top=df["y"].head(4))
+
+
+def test_update_keeps_the_guard_on_the_table():
+    # an update of a design whose table was changed is refused, and the updated
+    # design guards its own table (its design columns are the original's)
+    df = small_design_frame()
+    design = Design(df, weights="w", strata="stratum", cluster="psu")
+    updated = design.update(y2=df["y"] * 2)
+    df.loc[0, "w"] = 9.0
+    with pytest.raises(DataChangedError):
+        design.update(y3=df["y"])
+    updated.data.loc[1, "stratum"] = "b"
+    with pytest.raises(DataChangedError, match="'stratum'"):
+        updated.mean("y2")
+
+
+# ---- the bundled survey's design, declared once
+
+
+def test_survey_design_is_the_datasheet_declaration_on_any_variant():
+    import ruralkit as rk
+    from ruralkit.synth.trust import SURVEY_DESIGN
+
+    assert SURVEY_DESIGN == {"weights": "weight", "strata": ["year", "township_id"],
+                             "cluster": "village_id", "nest": True}
+    for variant in (None, 12345):
+        rk.set_variant(variant)
+        for raw in (False, True):
+            survey = rk.load_trust_survey(raw=raw)
+            survey["added"] = survey["year"] > 2020  # columns added are fine
+            d = rk.survey_design(survey)
+            literal = Design(survey, weights="weight", strata=["year", "township_id"],
+                             cluster="village_id", nest=True)
+            assert (d.degf, d.n_psu, d.n_strata) == (literal.degf, literal.n_psu,
+                                                     literal.n_strata)
+            np.testing.assert_array_equal(d.weights, literal.weights)
+            assert d.mean("added")["se"].iloc[0] == literal.mean("added")["se"].iloc[0]
+
+
+def test_survey_design_explains_a_wrong_table():
+    import ruralkit as rk
+
+    with pytest.raises(SurveyError, match="lacks its columns weight"):
+        rk.survey_design(rk.load_villages())
+    with pytest.raises(SurveyError, match="not a str"):
+        rk.survey_design("trust_survey")

@@ -14,6 +14,7 @@ from survey_fixtures import REL, approx, one
 from ruralkit.survey import (
     ColumnNotFoundError,
     Design,
+    GLMSummary,
     NonNumericColumnError,
     SurveyError,
 )
@@ -315,3 +316,26 @@ def test_survey_import_does_not_load_statsmodels():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_glm_summary_is_an_object_with_text_and_html(dclus1):
+    fit = dclus1.glm("api00 ~ ell + meals")
+    summary = fit.summary()
+    assert isinstance(summary, GLMSummary)
+    text = str(summary)
+    assert text == summary.as_text() == repr(fit)
+    assert text.splitlines()[0] == (
+        "Design-based linear regression (gaussian, as R's svyglm): api00 ~ ell + meals")
+    assert "residual df 12" in text and "95% intervals" in text
+    html = summary._repr_html_()
+    assert html == summary.as_html() and "<table" in html and "meals" in html
+    pd.testing.assert_frame_equal(summary.frame, fit.summary_frame())
+    at90 = fit.summary(level=0.9)
+    assert "90% intervals" in str(at90)
+    pd.testing.assert_frame_equal(at90.frame, fit.summary_frame(level=0.9))
+
+
+def test_glm_summary_in_chinese(chinese, dclus1):
+    text = str(dclus1.glm("api00 ~ ell").summary())
+    assert text.startswith("基于抽样设计的线性回归（gaussian，同 R 的 svyglm）：api00 ~ ell")
+    assert "置信区间" in text

@@ -15,6 +15,8 @@ from survey_fixtures import REL, approx, by_key, one
 
 from ruralkit.survey import (
     Design,
+    Estimates,
+    SurveyError,
 )
 
 
@@ -127,3 +129,98 @@ def test_difference_between_groups_of_a_nullable_column():
     want = Design(plain, weights="w", cluster="psu").difference("y", between="g",
                                                                 groups=(-1, 0))
     pd.testing.assert_frame_equal(got, want)
+
+
+# ---- Estimates: one result type with the design's covariance, contrasts and intervals
+
+
+def test_estimators_return_estimates_that_are_plain_when_derived(dclus1):
+    m = dclus1.mean("api00", by="stype")
+    assert isinstance(m, Estimates) and isinstance(m, pd.DataFrame)
+    assert m.by == ["stype"] and m.level == 0.95 and m.degf == 14
+    # anything derived by pandas is a plain DataFrame: its rows no longer match the scores
+    assert type(m[m["stype"] == "E"]) is pd.DataFrame
+    assert type(m.copy()) is pd.DataFrame
+    assert type(m.summary_frame()) is pd.DataFrame
+    pd.testing.assert_frame_equal(m.summary_frame(), pd.DataFrame(m))
+
+
+def test_contrast_equals_difference_and_r_svycontrast(dclus1):
+    by = dclus1.mean("api00", by="awards")
+    c = by.contrast([-1, 1])
+    d = dclus1.difference("api00", between="awards", groups=("No", "Yes"))
+    assert isinstance(c, Estimates) and list(c.columns) == [
+        "contrast", "estimate", "se", "ci_low", "ci_high", "p_value"]
+    # R: svycontrast(svyby(~api00, ~awards, dclus1, svymean, covmat=TRUE), c(-1, 1))
+    assert one(c, "estimate") == approx(one(d, "estimate"))
+    assert one(c, "se") == approx(one(d, "se"))
+    named = by.contrast({"yes - no": [-1, 1], "average": [0.5, 0.5]})
+    assert named["contrast"].tolist() == ["yes - no", "average"]
+    assert named["estimate"].iloc[1] == approx(by["estimate"].mean())
+
+
+def test_difference_of_a_by_domain_result_is_design_difference(dclus1):
+    by = dclus1.mean("api00", by=["stype", "awards"])
+    via_estimates = by.difference("awards", ("No", "Yes"))
+    direct = dclus1.difference("api00", between="awards", groups=("No", "Yes"), by="stype")
+    pd.testing.assert_frame_equal(pd.DataFrame(via_estimates), pd.DataFrame(direct))
+    assert direct.attrs["groups"] == ("No", "Yes")
+
+
+def test_difference_in_differences_is_a_contrast_of_differences(dclus1):
+    d = dclus1.difference("api00", between="awards", groups=("No", "Yes"), by="stype")
+    did = d.contrast([-1, 1, 0])  # (H: yes - no) - (E: yes - no)
+    assert one(did, "estimate") == approx(d["estimate"].iloc[1] - d["estimate"].iloc[0])
+    # the two differences are estimated on the same PSUs: the se is not sqrt(a^2 + b^2)
+    naive = np.sqrt(d["se"].iloc[0] ** 2 + d["se"].iloc[1] ** 2)
+    assert one(did, "se") != approx(naive)
+    assert one(did, "se") > 0
+
+
+def test_vcov_diagonal_is_the_squared_se_and_contrasts_agree(dclus1):
+    p = dclus1.proportion("stype", by="awards")
+    v = p.vcov
+    assert v.shape == (len(p), len(p))
+    np.testing.assert_allclose(np.diag(v), p["se"] ** 2, rtol=1e-10)
+    np.testing.assert_allclose(v, v.T, rtol=1e-12)
+    w = np.zeros(len(p))
+    w[[0, 4]] = [-1, 1]
+    assert one(p.contrast(w), "se") ** 2 == approx(w @ v.to_numpy() @ w, rel=1e-10)
+
+
+def test_conf_int_at_another_level_and_summary_frame(dstrat):
+    m = dstrat.mean("api00")
+    ci90 = m.conf_int(level=0.9)
+    # R: confint(svymean(~api00, dstrat), level=0.9, df=degf(dstrat))
+    same = dstrat.mean("api00", level=0.9)
+    assert ci90["ci_low"].iloc[0] == approx(same["ci_low"].iloc[0])
+    assert m.summary_frame(level=0.9)["ci_high"].iloc[0] == approx(same["ci_high"].iloc[0])
+    # shares keep their logit interval at any level
+    p = dstrat.proportion("stype")
+    np.testing.assert_allclose(p.conf_int(level=0.9).to_numpy(),
+                               dstrat.proportion("stype", level=0.9)[["ci_low", "ci_high"]],
+                               rtol=1e-12)
+
+
+def test_options_are_keyword_only(dclus1):
+    with pytest.raises(TypeError):
+        dclus1.proportion("stype", "awards")  # by= must be named
+    with pytest.raises(TypeError):
+        dclus1.proportion("stype", None, 0.9)  # level= must be named
+    with pytest.raises(TypeError):
+        dclus1.mean("api00").conf_int(0.9)
+    with pytest.raises(TypeError):
+        dclus1.difference("api00", "awards", ("No", "Yes"))
+
+
+def test_contrast_errors_say_what_to_do(dclus1):
+    by = dclus1.mean("api00", by="awards")
+    with pytest.raises(SurveyError, match=r"one number per row of the estimates \(2 rows\)"):
+        by.contrast([1, -1, 0])
+    with pytest.raises(SurveyError, match="'stype' is not one of the by columns"):
+        by.difference("stype", ("E", "H"))
+    with pytest.raises(SurveyError, match="pair"):
+        dclus1.difference("api00", between="awards", groups=("No",))
+    no_scores = dclus1.mean("api00", by="awards", na_rm=False)
+    with pytest.raises(SurveyError, match="na_rm=False"):
+        no_scores.contrast([-1, 1])

@@ -17,7 +17,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable
 from typing import Any, Literal
 
@@ -27,6 +26,17 @@ import pandas as pd
 from ..i18n import Msg
 from ..synth.trust import SURVEY_DESIGN
 from . import estimators, glm
+from .coding import (
+    check_labels_present,
+    check_lonely,
+    check_nested,
+    check_table,
+    code_psus,
+    code_strata,
+    population_sizes,
+    same_values,
+    weights_of_rows,
+)
 from .columns import (
     ColumnSpec,
     as_list,
@@ -34,13 +44,9 @@ from .columns import (
     check_columns,
     check_name,
     group_codes,
-    is_text,
-    numeric_values,
-    role,
-    row_labels,
     sort_key,
 )
-from .errors import DataChangedError, DesignError, LonelyPSUError, SurveyError, WeightError
+from .errors import DataChangedError, SurveyError
 from .results import Estimates
 from .variance import (
     LONELY_RULES,
@@ -139,7 +145,7 @@ class Design:
         nest: bool = False,
         lonely_psu: LonelyPSU = "fail",
     ) -> None:
-        _check_table(data)
+        check_table(data)
         check_choice(lonely_psu, "lonely_psu", LONELY_RULES)
         self.data = data
         self.weights_col = weights
@@ -152,18 +158,18 @@ class Design:
                                 ("cluster", self.cluster_cols), ("fpc", as_list(fpc))):
             check_columns(data, cols, role_name)
             if role_name in ("strata", "cluster"):
-                _check_labels_present(data, cols, role_name)
-        stratum, self._strata_keys = _code_strata(data, self.strata_cols)
-        psu = _code_psus(data, self.cluster_cols, stratum, self.nest and bool(self.strata_cols))
+                check_labels_present(data, cols, role_name)
+        stratum, self._strata_keys = code_strata(data, self.strata_cols)
+        psu = code_psus(data, self.cluster_cols, stratum, self.nest and bool(self.strata_cols))
         psu_stratum = np.full(int(psu.max()) + 1, -1, dtype=np.int64)
         psu_stratum[psu] = stratum
         if self.cluster_cols and self.strata_cols and not self.nest:
-            _check_nested(data, self.cluster_cols, psu_stratum[psu] != stratum)
+            check_nested(data, self.cluster_cols, psu_stratum[psu] != stratum)
         n_h = np.bincount(psu_stratum, minlength=len(self._strata_keys)).astype(np.int64)
-        popsize = _population_sizes(data, fpc, stratum, n_h, self._stratum_label)
-        w = _weights(data, weights, popsize, n_h, stratum)
+        popsize = population_sizes(data, fpc, stratum, n_h, self._stratum_label)
+        w = weights_of_rows(data, weights, popsize, n_h, stratum)
         if lonely_psu == "fail":
-            _check_lonely(n_h, self._stratum_label)
+            check_lonely(n_h, self._stratum_label)
         f_h = np.ones(len(n_h)) if popsize is None else 1.0 - n_h / popsize
         a_h, b_h = stratum_coefficients(n_h, f_h, lonely_psu)
         inset = w != 0
@@ -196,7 +202,7 @@ class Design:
             if col not in data.columns:
                 raise DataChangedError.of("survey.data_changed",
                                           what=Msg("survey.changed_removed", col=col))
-            if not _same_values(data[col].to_numpy(), saved):
+            if not same_values(data[col].to_numpy(), saved):
                 raise DataChangedError.of("survey.data_changed",
                                           what=Msg("survey.changed_values", col=col))
 
@@ -677,133 +683,3 @@ def survey_design(survey: pd.DataFrame) -> Design:
     if missing:
         raise SurveyError.of("survey.survey_design_columns", missing=", ".join(missing))
     return Design(survey, **SURVEY_DESIGN)
-
-
-# ---------------------------------------------------------------------------
-# Validators of the design columns
-# ---------------------------------------------------------------------------
-
-
-def _check_table(data: object) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise SurveyError.of("survey.data_not_frame", kind=type(data).__name__)
-    if len(data) == 0:
-        raise DesignError.of("survey.data_empty")
-
-
-def _check_labels_present(data: pd.DataFrame, cols: list[str], role_name: str) -> None:
-    """Every respondent needs a stratum and a cluster label."""
-    for col in cols:
-        miss = data[col].isna().to_numpy()
-        if miss.any():
-            raise DesignError.of("survey.label_missing", role=role(role_name), col=col,
-                                 count=int(miss.sum()), rows=row_labels(data.index, miss))
-
-
-def _code_strata(data: pd.DataFrame, cols: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    if cols:
-        return group_codes(data, cols)
-    return np.zeros(len(data), dtype=np.int64), pd.DataFrame({"stratum": ["(all)"]})
-
-
-def _code_psus(data: pd.DataFrame, cols: list[str], stratum: np.ndarray, nest: bool) -> np.ndarray:
-    if not cols:
-        return np.arange(len(data), dtype=np.int64)
-    psu_frame = data[cols]
-    if nest:
-        psu_frame = psu_frame.assign(__stratum__=stratum)
-    psu, _ = group_codes(psu_frame, list(psu_frame.columns))
-    return psu
-
-
-def _check_nested(data: pd.DataFrame, cols: list[str], crossing: np.ndarray) -> None:
-    """A PSU label found in several strata is an error unless ``nest=True`` (R: check.strata)."""
-    if crossing.any():
-        label = data[cols].iloc[int(np.flatnonzero(crossing)[0])].tolist()
-        raise DesignError.of("survey.cluster_in_two_strata",
-                             cluster=label if len(label) > 1 else label[0])
-
-
-def _population_sizes(
-    data: pd.DataFrame, fpc: str | None, stratum: np.ndarray, n_h: np.ndarray, label: Any
-) -> np.ndarray | None:
-    """``N_h`` per stratum from the fpc column (population sizes or sampling fractions)."""
-    if fpc is None:
-        return None
-    values = numeric_values(data[fpc], fpc, "fpc")
-    miss = np.isnan(values)
-    if miss.any():
-        raise DesignError.of("survey.fpc_missing", col=fpc, count=int(miss.sum()),
-                             rows=row_labels(data.index, miss))
-    n_strata = len(n_h)
-    lo = np.full(n_strata, np.inf)
-    hi = np.full(n_strata, -np.inf)
-    np.minimum.at(lo, stratum, values)
-    np.maximum.at(hi, stratum, values)
-    varying = ~np.isclose(lo, hi, rtol=1e-9, atol=0.0)
-    if varying.any():
-        raise DesignError.of("survey.fpc_varies", col=fpc,
-                             stratum=label(int(np.flatnonzero(varying)[0])))
-    if np.any(values <= 0):
-        raise DesignError.of("survey.fpc_not_positive", col=fpc)
-    if np.any(values > 1) and np.any(values < 1):
-        raise DesignError.of("survey.fpc_mixed", col=fpc)
-    popsize = lo if np.any(values > 1) else n_h / lo
-    too_small = popsize < n_h * (1 - 1e-12)
-    if too_small.any():
-        raise DesignError.of("survey.fpc_too_small", col=fpc,
-                             stratum=label(int(np.flatnonzero(too_small)[0])))
-    return popsize
-
-
-def _weights(
-    data: pd.DataFrame, weights: str | None, popsize: np.ndarray | None, n_h: np.ndarray,
-    stratum: np.ndarray,
-) -> np.ndarray:
-    """The weight of each row: the weights column, else ``N_h / n_h`` from the fpc, else 1."""
-    if weights is not None:
-        w = _weights_column(data, weights)
-    elif popsize is not None:
-        w = (popsize / n_h)[stratum]
-    else:
-        warnings.warn(Msg("survey.no_weights").render(), UserWarning, stacklevel=4)
-        w = np.ones(len(data))
-    return np.ascontiguousarray(w, dtype=np.float64)
-
-
-def _weights_column(data: pd.DataFrame, col: str) -> np.ndarray:
-    series = data[col]
-    if is_text(series) or not (pd.api.types.is_numeric_dtype(series.dtype)
-                               or pd.api.types.is_bool_dtype(series.dtype)):
-        raise WeightError.of("survey.weights_text", col=col, dtype=str(series.dtype))
-    w = series.astype("float64").to_numpy(na_value=np.nan)
-    for key, bad in (("survey.weights_missing", np.isnan(w)), ("survey.weights_negative", w < 0)):
-        if bad.any():
-            raise WeightError.of(key, col=col, count=int(bad.sum()),
-                                 rows=row_labels(data.index, bad))
-    if not (w > 0).any():
-        raise WeightError.of("survey.weights_all_zero", col=col)
-    if not np.all(np.isfinite(w)):
-        raise WeightError.of("survey.weights_infinite", col=col)
-    return w
-
-
-def _check_lonely(n_h: np.ndarray, label: Any) -> None:
-    """``lonely_psu="fail"``: name the strata with a single PSU (R's default)."""
-    idx = np.flatnonzero(n_h == 1)
-    if len(idx) == 0:
-        return
-    extra = len(idx) - 5
-    raise LonelyPSUError.of(
-        "survey.lonely_psu" if len(idx) > 1 else "survey.lonely_psu_one", count=len(idx),
-        names=", ".join(label(int(i)) for i in idx[:5]),
-        more=Msg("survey.and_more", extra=extra) if extra > 0 else Msg.from_texts(""),
-    )
-
-
-def _same_values(now: np.ndarray, saved: np.ndarray) -> bool:
-    if now.shape != saved.shape:
-        return False
-    if now.dtype == saved.dtype and now.dtype.kind in "biuf":
-        return bool(np.array_equal(now, saved, equal_nan=now.dtype.kind == "f"))
-    return pd.Series(now).equals(pd.Series(saved))
