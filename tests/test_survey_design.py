@@ -302,3 +302,14 @@ def test_survey_design_explains_a_wrong_table():
         rk.survey_design(rk.load_villages())
     with pytest.raises(SurveyError, match="not a str"):
         rk.survey_design("trust_survey")
+
+
+def test_the_datasheet_prints_the_one_declared_design():
+    from pathlib import Path
+
+    import ruralkit
+    from ruralkit.synth.datasheet import _design_args
+
+    readme = (Path(ruralkit.__file__).parents[1] / "data" / "README.md").read_text("utf-8")
+    assert f"design = Design(survey, {_design_args()})" in readme
+    assert "rk.survey_design(survey)" in readme
