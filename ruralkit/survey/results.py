@@ -235,6 +235,19 @@ class Estimates(pd.DataFrame):
         -------
         Estimates
             ``contrast, estimate, se, ci_low, ci_high, p_value``: one row per contrast.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from ruralkit.survey import Design
+        >>> df = pd.DataFrame({"v": [1, 1, 2, 2, 3, 3, 4, 4], "w": [1.0] * 8,
+        ...                    "g": list("abcdabcd"), "y": [1.0, 2, 3, 4, 2, 3, 5, 6]})
+        >>> by_g = Design(df, weights="w", cluster="v").mean("y", by="g")
+        >>> by_g.contrast({"b - a": [-1, 1, 0, 0], "mean of c, d": [0, 0, 0.5, 0.5]})[
+        ...     ["contrast", "estimate"]]
+               contrast  estimate
+        0         b - a       1.0
+        1  mean of c, d       4.5
         """
         names, matrix = self._contrast_matrix(weights)
         j, r = np.nonzero(matrix)
@@ -264,6 +277,19 @@ class Estimates(pd.DataFrame):
             The other ``by`` columns (and ``category``), then ``estimate``
             (b - a), ``se, ci_low, ci_high, p_value, estimate_a, estimate_b,
             se_a, se_b, n_a, n_b``; ``attrs["groups"]`` is ``(a, b)``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from ruralkit.survey import Design
+        >>> df = pd.DataFrame({"year": [2023] * 4 + [2024] * 4,
+        ...                    "village": ["a", "a", "b", "b", "c", "c", "d", "d"],
+        ...                    "high": [0, 1, 0, 0, 1, 1, 0, 1], "w": [1.0] * 8})
+        >>> by_year = Design(df, weights="w", strata="year", cluster="village").mean(
+        ...     "high", by="year")
+        >>> by_year.difference("year", (2023, 2024))[["estimate", "se", "n_a", "n_b"]]
+           estimate        se  n_a  n_b
+        0       0.5  0.353553    4    4
         """
         check_choice(method, "method", ("design", "independent"))
         pair, keys = self._pairs(between, groups)
