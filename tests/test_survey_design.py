@@ -1,4 +1,4 @@
-"""Tests of ruralkit.survey.design.
+"""Tests of ruralkit.survey.design and ruralkit.survey.coding (its validators).
 
 Declaring a design, its validators, the guard on its table, update() and the
 bundled survey's design.

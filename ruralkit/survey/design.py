@@ -113,9 +113,18 @@ class Design:
         Design degrees of freedom, #PSUs - #strata (R's ``degf()``).
     n_psu, n_strata : int
     weights : numpy.ndarray
+    coded : CodedDesign
+        The design as arrays (weights, PSU and stratum codes, variance
+        coefficients): what :mod:`~ruralkit.survey.variance` needs.
 
     Notes
     -----
+    The table is kept by reference: a column added to it later is seen by
+    the design (no need to declare it again), and :meth:`update` adds one
+    without touching the table. Sorting, dropping rows or editing the design
+    columns in place is refused with :class:`DataChangedError` at the next
+    estimate, so rows are never paired with the wrong weights.
+
     Variance of an estimated total of the score ``u`` (``u_i = w_i y_i`` for a
     total, ``u_i = w_i (y_i - ybar) / sum(w)`` for a mean) is::
 
