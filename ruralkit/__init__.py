@@ -35,6 +35,7 @@ _EXPORTS = {
     "load_trust_survey": "datasets",
     "load_villages": "datasets",
     "set_variant": "datasets",
+    "survey_design": "survey",
 }
 _SUBMODULES = ("datasets", "exercises", "i18n", "plots", "survey", "synth")
 
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         load_villages,
         set_variant,
     )
+    from .survey import survey_design  # noqa: F401
 
 
 def __getattr__(name: str):

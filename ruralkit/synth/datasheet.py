@@ -12,6 +12,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from .codebook import CODEBOOKS
+from .trust import SURVEY_DESIGN
 from .truth import GROUND_TRUTH, NATIONAL_RURAL_INCOME
 
 #: Design effect assumed in the datasheet's power statement for a share in one
@@ -88,9 +89,11 @@ with-replacement approximation at the first stage:
 
 ```python
 from ruralkit.survey import Design
-design = Design(survey, weights="weight", strata=["year", "township_id"],
-                cluster="village_id", nest=True)
+design = Design(survey, {design_args})
 ```
+
+`rk.survey_design(survey)` gives the same design in one call (on any variant of
+the county, raw or cleaned, and with columns added).
 
 In R: `svydesign(id=~village_id, strata=~interaction(year, township_id),
 weights=~weight, nest=TRUE, data=survey)`. Declaring only `strata=township_id`
@@ -308,6 +311,12 @@ Sources (see the kit's `context/FIGURES.md` notes; [R] = recalled, approximate):
 """
 
 
+def _design_args() -> str:
+    """The trust survey's design as ``Design(...)`` arguments, from :data:`SURVEY_DESIGN`."""
+    args = ", ".join(f"{k}={v!r}" for k, v in SURVEY_DESIGN.items())
+    return args.replace("'", '"').replace(', cluster=', ',\n                cluster=')
+
+
 def render_datasheet(county: dict[str, pd.DataFrame]) -> str:
     """Return the datasheet text for the bundled county ``county``."""
     c = GROUND_TRUTH["county"]
@@ -341,7 +350,7 @@ def render_datasheet(county: dict[str, pd.DataFrame]) -> str:
             resp_young=tr["response_age_shares"]["18-39"],
             pop_young=vt["adult_age_shares"]["18-39"], adult_share=vt["adult_share"],
             deff=deff, se_one=se_one, power_one=_power(effect, se_one), n_hall=n_hall,
-            se_pool=se_pool, power_pool=_power(effect, se_pool),
+            se_pool=se_pool, power_pool=_power(effect, se_pool), design_args=_design_args(),
         ),
         _answer_key(),
         _CALIBRATION,

@@ -29,6 +29,16 @@ TRUST_ITEMS = (
 )
 DISPUTE_OUTCOMES = ("resolved_satisfied", "resolved_unsatisfied", "unresolved")
 DONT_KNOW, REFUSED = 8, 9
+#: How the survey was drawn, as ``ruralkit.survey.Design`` arguments: the waves are
+#: independent samples (strata = year x township), villages are the clusters and may
+#: be drawn again in another year (nest). The datasheet prints it and
+#: ``ruralkit.survey_design()`` uses it: the one place it is written.
+SURVEY_DESIGN: dict = {
+    "weights": "weight",
+    "strata": ["year", "township_id"],
+    "cluster": "village_id",
+    "nest": True,
+}
 # Ordered-logit cut points around the "trust" threshold: 1|2 and 3|4.
 _CUT_GREAT_DEAL, _CUT_NOT_AT_ALL = -1.7, 1.9
 
