@@ -41,7 +41,7 @@ def _kit_charts() -> list:
     est = pd.DataFrame({"township_id": ["T01", "T01", "T02", "T02"], "year": [2020, 2021] * 2,
                         "estimate": [0.5, 0.6, 0.4, 0.45], "ci_low": [0.4, 0.5, 0.3, 0.35],
                         "ci_high": [0.6, 0.7, 0.5, 0.55]})
-    likert = pd.DataFrame({"item": ["sat_township"] * 5, "level": [1, 2, 3, 4, 5],
+    likert = pd.DataFrame({"item": ["sat_township"] * 5, "category": [1, 2, 3, 4, 5],
                            "share": [0.1, 0.2, 0.2, 0.3, 0.2]})
     shares = pd.DataFrame({"level": ["trust_centre", "trust_township"], "share": [0.9, 0.6]})
     return [
@@ -294,7 +294,7 @@ def test_dot_whisker_draws_each_interval_where_the_table_says():
 
 
 def test_likert_bars_diverge_at_zero():
-    t = pd.DataFrame({"item": ["sat_township"] * 5, "level": [1, 2, 3, 4, 5],
+    t = pd.DataFrame({"item": ["sat_township"] * 5, "category": [1, 2, 3, 4, 5],
                       "share": [0.1, 0.2, 0.2, 0.3, 0.2]})
     ax = plots.likert_bars(data=t, positive=[4, 5], neutral=3, dataset="trust_survey")
     ends = [(p.get_x(), p.get_x() + p.get_width()) for p in ax.patches]

@@ -283,7 +283,7 @@ def likert_bars(
     data: pd.DataFrame,
     *,
     item: str = "item",
-    level: str = "level",
+    category: str = "category",
     share: str = "share",
     positive: list,
     neutral: object | None = None,
@@ -295,20 +295,20 @@ def likert_bars(
 
     Favourable answers (``positive``) stack to the right of zero, the others to
     the left; a ``neutral`` answer is split across zero. Made for the output of
-    :func:`ruralkit.survey.likert_table` (columns ``item, level, share``).
+    :func:`ruralkit.survey.likert_table` (columns ``item, category, share``).
 
     Parameters
     ----------
     data : DataFrame
-        One row per item and answer level, with the share of that answer.
-    item, level, share : str
+        One row per item and answer category, with the share of that answer.
+    item, category, share : str
         Columns with the item (a variable of ``dataset``), the answer (its
         code) and the share of respondents giving that answer.
     positive : list
-        The favourable levels, e.g. ``[1, 2]`` for trust items coded
+        The favourable categories (answer codes), e.g. ``[1, 2]`` for trust items coded
         1 = a great deal ... 4 = none at all, or ``[4, 5]`` for satisfaction.
     neutral : optional
-        A middle level to split across zero (e.g. 3 on a 1-5 scale).
+        A middle category to split across zero (e.g. 3 on a 1-5 scale).
     {dataset}
     {title}
     {ax}
@@ -327,20 +327,20 @@ def likert_bars(
     --------
     >>> import pandas as pd
     >>> from ruralkit import plots
-    >>> t = pd.DataFrame({"item": ["q"] * 4, "level": [1, 2, 3, 4],
+    >>> t = pd.DataFrame({"item": ["q"] * 4, "category": [1, 2, 3, 4],
     ...                   "share": [0.3, 0.3, 0.3, 0.1]})
     >>> ax = plots.likert_bars(t, positive=[1, 2])
     >>> sorted(round(float(p.get_width()), 2) for p in ax.patches)  # left side is negative
     [-0.3, -0.1, 0.3, 0.3]
     """
-    check_columns("likert_bars", data, item=item, level=level, share=share)
+    check_columns("likert_bars", data, item=item, category=category, share=share)
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 0.6 * data[item].nunique() + 1.6))
     items = list(pd.unique(data[item]))
-    levels = list(pd.unique(data[level]))
+    levels = list(pd.unique(data[category]))
     pos_levels = [lv for lv in levels if lv in positive]
     neg_levels = [lv for lv in levels if lv not in positive and lv != neutral]
-    wide = data.pivot_table(index=item, columns=level, values=share, aggfunc="sum",
+    wide = data.pivot_table(index=item, columns=category, values=share, aggfunc="sum",
                              observed=True).reindex(items).fillna(0.0)
     ypos = list(range(len(items)))[::-1]
     label_of = (value_labels(dataset, items[0]) if dataset else {})
