@@ -32,7 +32,7 @@ import pandas as pd
 
 from ruralkit.i18n import Msg
 
-from .answers import Opaque
+from .facts import Opaque
 
 __all__ = ["compare", "describe", "short", "is_number"]
 
