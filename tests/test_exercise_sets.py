@@ -79,7 +79,7 @@ def test_every_question_has_its_content_in_both_languages(key):
         assert getattr(problem, "_wrong", ()), f"{label} has no wrong-answer example"
 
 
-# =========================================================================== right, wrong, untouched
+# ===================================================================== right, wrong, untouched
 @pytest.mark.parametrize(("key", "label"), _questions())
 def test_the_masters_solution_passes(key, label):
     view = _views(key)[label]

@@ -96,8 +96,11 @@ def _q9(student: Path, tmp_path: Path, answers: dict[str, str]) -> tuple[str, st
     nbformat.write(nb, path)
     ran = run_notebook(path, tmp_path)
     check = next(c for c in ran.cells if c.source.strip() == "q9.check()")
-    text = lambda cell: "\n".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
-    return text(check), text(ran.cells[-1])
+    return _text(check), _text(ran.cells[-1])
+
+
+def _text(cell) -> str:
+    return "\n".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ which writes the answer variables to a file:
 * what a question needs from a richer object is extracted first, as a small
   record of plain values (a :class:`Facts`): the bars, title and axis labels of a
   chart (:class:`~ruralkit.exercises.charts.ChartFacts`), the structure of a
-  survey design (:class:`~ruralkit.exercises.set01.DesignFacts`); see :mod:`ruralkit.exercises.facts`;
+  survey design (:class:`~ruralkit.exercises.set01.DesignFacts`); see
+  :mod:`ruralkit.exercises.facts`;
 * anything else becomes an :class:`Opaque` stand-in that only says what it was
   (a function, a class, an object of type ``X``), enough for the messages.
 

@@ -78,7 +78,7 @@ Text = Msg | Mapping[str, str] | str
 
 
 # --------------------------------------------------------------------------- outcomes
-class Outcome(Exception):  # noqa: N818 - outcomes, not errors
+class Outcome(Exception):  # outcomes, not errors
     """Base class of check outcomes; ``message`` is a :class:`Msg` or ``None``."""
 
     status: ClassVar[str] = "outcome"

@@ -61,7 +61,7 @@ globals().update(exercise_set.views())
 __all__ = ["exercise_set", "bind", "____", *exercise_set.labels]
 '''
 
-_CONTENT = '''# Exercise set {key}: the questions' content (titles, hints, mistake messages, examples).
+_CONTENT = '''# Exercise set {key}: the questions' content (titles, hints, mistakes, examples).
 # Edit the texts freely; a mistake's value/test names a function of set{key}.py.
 # The solutions are in the master notebook {notebook}.ipynb.
 
@@ -105,6 +105,7 @@ _CELLS = [
     ("code", "# q1.hint()\n# q1.solution()"),
     ("code", "# INSTRUCTOR ONLY: self-tests, removed from the student notebook\n"
              "from ruralkit.exercises import set{key}\n\n"
+             "assert ____ is set{key}.____  # the placeholder the student notebook imports\n"
              "set{key}.exercise_set.self_test(globals())  # content/set{key}.toml's examples"),
 ]
 

@@ -49,10 +49,10 @@ import pandas as pd
 
 from ruralkit.i18n import Msg, RuralkitError, as_msg
 
-from .master import find_master, given_code, read_master
-from .master import solutions as master_solutions
 from .content import build_problems, read_content
 from .engine import PLACEHOLDER, DataSource, Problem
+from .master import find_master, given_code, read_master
+from .master import solutions as master_solutions
 from .registry import code_of
 from .views import ProblemView
 

@@ -36,10 +36,10 @@ from typing import Any
 
 from ruralkit.i18n import Msg
 
-from .selftest import run as run_self_test
 from .engine import NotAttempted, Outcome, Problem, ThoughtExperiment
 from .names import data_names
 from .placeholder import is_placeholder
+from .selftest import run as run_self_test
 
 __all__ = ["RichText", "CheckResult", "ProblemView", "show"]
 
@@ -351,7 +351,7 @@ class ProblemView:
         return _Action(explain, self.label, attr, "", text)
 
 
-class _LearnerMistake(Exception):  # noqa: N818
+class _LearnerMistake(Exception):
     def __init__(self, message: Msg) -> None:
         super().__init__(message.render("en"))
         self.message = message

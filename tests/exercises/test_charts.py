@@ -10,6 +10,7 @@ import pytest
 from ruralkit.exercises import HiddenTest, Incorrect, PlotProblem, compare
 from ruralkit.exercises.views import ProblemView
 
+
 class _Chart(PlotProblem):
     _var = "ax"
     _what = {"en": "one bar per year", "zh": "每年一根柱子"}

@@ -21,6 +21,7 @@ from ruralkit.exercises import (
 )
 from ruralkit.exercises.views import ProblemView
 
+
 class _Count(ValueProblem):
     _var = "n"
     _title = {"en": "Count the villages", "zh": "数村"}
