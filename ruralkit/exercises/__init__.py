@@ -20,8 +20,8 @@ set"): the master notebook (questions and ``# SOLUTION`` code), the content file
         return len(q.data("villages"))   # from the learner's variant of the data
 
 Modules, leaves first (dependencies run one way): ``placeholder``, ``facts``,
-``names``, ``master``, ``registry``, ``selftest`` -> ``compare`` -> ``engine`` ->
-``charts`` -> ``content`` -> ``views`` -> ``sets`` -> ``answers``, ``scaffold``
+``names``, ``master``, ``registry``, ``selftest``, ``charts`` -> ``compare`` ->
+``engine`` -> ``content`` -> ``views`` -> ``sets`` -> ``answers``, ``scaffold``
 and the set modules. Building student notebooks and grading are in
 :mod:`ruralkit.grading`, which uses this package (never the reverse).
 """
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from ruralkit.i18n import Msg
 
-from .charts import ChartFacts, PlotProblem
+from .charts import ChartFacts
 from .compare import compare
 from .content import ContentError
 from .engine import (
@@ -39,6 +39,7 @@ from .engine import (
     Mistake,
     NotAttempted,
     Outcome,
+    PlotProblem,
     Problem,
     ThoughtExperiment,
     Uncheckable,

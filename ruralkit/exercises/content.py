@@ -58,8 +58,7 @@ from typing import Any
 
 from ruralkit.i18n import Msg, RuralkitError
 
-from .charts import PlotProblem
-from .engine import HiddenTest, Mistake, Problem, ThoughtExperiment, ValueProblem
+from .engine import HiddenTest, Mistake, PlotProblem, Problem, ThoughtExperiment, ValueProblem
 from .facts import Facts
 from .registry import SetCode
 from .selftest import Example

@@ -53,6 +53,7 @@ import pandas as pd
 
 from ruralkit.i18n import Msg, as_msg
 
+from .charts import ChartFacts, ChartPart, chart_facts
 from .compare import compare, describe
 from .facts import Facts, Unreadable
 from .placeholder import PLACEHOLDER, is_placeholder
@@ -69,6 +70,9 @@ __all__ = [
     "Problem",
     "ValueProblem",
     "ThoughtExperiment",
+    "PlotProblem",
+    "ChartFacts",
+    "chart_facts",
     "DataSource",
     "load_dataset",
     "with_fields",
@@ -490,3 +494,133 @@ class ThoughtExperiment(Problem):
 
     def check(self, *values: Any) -> None:
         raise Uncheckable()  # the view explains, naming the question
+
+
+# --------------------------------------------------------------------------- charts
+class PlotProblem(Problem):
+    """A question whose answer is a chart (the Axes a plotting call returns).
+
+    The check looks for the expected kind of chart (``_kind``: ``"bar"`` or
+    ``"line"``), the number of bars or lines (``expected_count()``), a title
+    (``_require_title``) and axis labels (``_require_xlabel``/``_require_ylabel``).
+    ``expected_values()`` gives the bar heights by label: the bars' labels are
+    checked against its index (``_check_labels``), and the heights by the hidden
+    test ``bar_values``, which subclasses can list in ``_hidden_tests``.
+
+    Every check reads the chart through :class:`ChartFacts`, so the grader can
+    check a chart outside the learner's kernel (see :meth:`export`).
+    """
+
+    _kind: ClassVar[str] = "bar"
+    _require_title: ClassVar[bool] = True
+    _require_xlabel: ClassVar[bool] = False
+    _require_ylabel: ClassVar[bool] = False
+    _what: ClassVar[Text] = ""
+    _rtol: ClassVar[float] = 1e-6
+    _check_labels: ClassVar[bool] = True
+
+    def expected_count(self) -> int | None:
+        """The number of bars or lines the chart should have (``None``: not checked)."""
+        return None
+
+    def expected_values(self) -> pd.Series | None:
+        """The heights the bars should have, labelled by category."""
+        return None
+
+    def export(self, value: Any) -> Any:
+        facts = chart_facts(value)
+        return value if facts is None else facts
+
+    # -- reading a chart
+    def facts_of(self, value: Any) -> ChartFacts:
+        """The :class:`ChartFacts` of ``value``, or :class:`Incorrect` with a reason."""
+        name = self.name
+        if value is None:
+            raise Incorrect(Msg("exercises.plot_none", name=name))
+        facts = chart_facts(value)
+        if isinstance(facts, ChartPart):
+            raise Incorrect(Msg("exercises.plot_part", name=name, found=facts.description()))
+        if facts is None:
+            raise Incorrect(Msg("exercises.plot_type", name=name, found=describe(value)))
+        return facts
+
+    # -- checking
+    def check(self, *values: Any) -> None:
+        facts = self.facts_of(values[0])
+        self._check_count(facts)
+        if self._kind == "bar" and self._check_labels:
+            self._check_bar_labels(facts)
+        name = self.name
+        if self._require_title and not facts.title.strip():
+            raise Incorrect(Msg("exercises.plot_title", name=name))
+        if self._require_xlabel and not facts.xlabel.strip():
+            raise Incorrect(Msg("exercises.plot_label", name=name, axis="x"))
+        if self._require_ylabel and not facts.ylabel.strip():
+            raise Incorrect(Msg("exercises.plot_label", name=name, axis="y"))
+        self.check_more(facts)
+
+    def _check_count(self, facts: ChartFacts) -> None:
+        name = self.name
+        if self._kind == "bar":
+            count = len(facts.bars)
+            unit, kind = Msg("exercises.unit_bars"), Msg("exercises.kind_bar")
+        else:
+            count = facts.n_lines
+            unit, kind = Msg("exercises.unit_lines"), Msg("exercises.kind_line")
+        if count == 0:
+            if not facts.has_data:
+                raise Incorrect(Msg("exercises.plot_empty", name=name))
+            raise Incorrect(Msg("exercises.plot_kind", name=name, expected=kind, unit=unit))
+        expected = self.expected_count()
+        if expected is not None and count != expected:
+            raise Incorrect(
+                Msg("exercises.plot_count", name=name, found=count, expected=expected, unit=unit,
+                    what=as_msg(self._what))
+            )
+
+    def check_more(self, facts: ChartFacts) -> None:
+        """Further checks of a chart that passed the basic ones (override if needed)."""
+
+    @staticmethod
+    def _norm_tick(label: Any) -> str:
+        text = str(label).strip().replace("\u2212", "-")
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return str(int(number)) if number.is_integer() else text
+
+    def _check_bar_labels(self, facts: ChartFacts) -> None:
+        expected = self.expected_values()
+        if expected is None:
+            return
+        found = [self._norm_tick(label) for label, _ in facts.bars]
+        if not any(found):
+            return  # unlabelled bars: nothing to compare
+        wanted = [self._norm_tick(label) for label in expected.index]
+        if sorted(found) != sorted(wanted):
+            raise Incorrect(
+                Msg(
+                    "exercises.plot_bar_labels", name=self.name,
+                    found=", ".join(found[:4]) + (", …" if len(found) > 4 else ""),
+                    expected=", ".join(wanted[:4]) + (", …" if len(wanted) > 4 else ""),
+                    what=as_msg(self._what),
+                )
+            )
+
+    def bar_values(self, value: Any) -> None:
+        """Hidden test: the bars show ``expected_values()`` (order and labels free)."""
+        import math
+
+        expected = self.expected_values()
+        if expected is None:
+            return
+        facts = self.facts_of(value)
+        found = sorted(size for _, size in facts.bars)
+        wanted = sorted(float(v) for v in expected)
+        same = len(found) == len(wanted) and all(
+            math.isclose(a, b, rel_tol=self._rtol, abs_tol=1e-9)
+            for a, b in zip(found, wanted, strict=True)
+        )
+        if not same:
+            raise Incorrect(Msg("exercises.plot_heights", name=self.name))

@@ -1,4 +1,4 @@
-"""Tests of ruralkit.exercises.charts: chart questions read through ChartFacts."""
+"""Tests of chart questions (engine.PlotProblem) read through charts.ChartFacts."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def test_bar_container_is_not_the_chart_and_numeric_axes_are_read_by_position():
 def test_checks_accept_the_facts_the_grader_takes_out_of_a_kernel():
     """A: a chart and any other answer survive the trip out of the kernel."""
     from ruralkit.exercises.answers import Opaque, dumps_value, loads_value
-    from ruralkit.exercises.charts import ChartFacts
+    from ruralkit.exercises.engine import ChartFacts
 
     counts = pd.Series([5, 7, 9], index=[2022, 2023, 2024])
     _, ax = plt.subplots()

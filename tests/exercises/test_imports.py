@@ -76,7 +76,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_exercises_package_has_no_import_cycle():
     graph = import_graph()
-    assert f"{NAME}.engine" in graph[f"{NAME}.charts"]  # the reader sees imports
+    assert f"{NAME}.charts" in graph[f"{NAME}.engine"]  # the reader sees imports
     assert find_cycle(graph) is None, find_cycle(graph)
 
 
