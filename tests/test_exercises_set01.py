@@ -10,6 +10,7 @@ the real grader gives a solved variant notebook full marks.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from pathlib import Path
@@ -154,9 +155,15 @@ def _cells(path):
     return grading.read_notebook(path)["cells"]
 
 
-def test_set01_q7_flips_in_another_variant(solved):
-    """Longquan's change stands out in the bundled county, not in variant 12345."""
+def test_set01_answers_differ_and_q7_flips_in_another_variant(solved):
+    """The answers depend on the data: in variant 12345 every number is another, and
+    Longquan's change stands out in the bundled county but not there (the bundled
+    answers typed in fail there: test_exercise_sets.py)."""
     variant = SET.solve(VARIANT)
+    for name in ("sat_share_2024", "sat_se_2024", "trust_county_2024", "dk_province",
+                 "change_t05", "low_t05", "high_t05", "or_fairness"):
+        assert not math.isclose(variant[name], solved[name], rel_tol=1e-6), name
+    assert variant["safe"]["suppressed"].sum() != solved["safe"]["suppressed"].sum()
     assert solved["beyond_chance"] is True and variant["beyond_chance"] is False
     rk.set_variant(VARIANT)
     result = SET.views(variant)["q7"].result(True)
