@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -157,6 +158,26 @@ def _ex_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ex_new(args: argparse.Namespace) -> int:
+    from ruralkit import grading
+    from ruralkit.exercises import scaffold
+    from ruralkit.exercises.sets import PATH_VARIABLE
+    from ruralkit.i18n import message
+
+    into = Path(args.into).resolve() if args.into else None
+    package = into or Path(scaffold.__file__).parent
+    source, out = (into / "source", into) if into else (Path(args.source), Path(args.out))
+    paths = scaffold.new_set(args.key, args.title, title_zh=args.title_zh,
+                             package_dir=package, source_dir=source)
+    if into:  # the master's kernel must find the new set too
+        os.environ[PATH_VARIABLE] = os.pathsep.join(filter(None, [
+            str(into), os.environ.get(PATH_VARIABLE, "")]))
+    grading.execute_notebook(paths[-1], timeout=args.timeout)  # runs its self-test
+    grading.build(source, out)
+    print(message("exercises.scaffold_done", key=args.key, files=", ".join(map(str, paths))))
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -220,6 +241,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seconds allowed for the checks themselves (default: 60)")
     g.add_argument("--quiet", action="store_true", help="no progress bar")
     g.set_defaults(func=_ex_grade)
+
+    n = ex_cmds.add_parser("new", help="scaffold a new exercise set that builds at once")
+    n.add_argument("key", help="two-digit set number, e.g. 02")
+    n.add_argument("--title", required=True, help="the set's title in English")
+    n.add_argument("--title-zh", default=None, help="the set's title in Chinese")
+    n.add_argument("--into", default=None,
+                   help="a folder of your own sets (see RURALKIT_EXERCISES_PATH) "
+                   "instead of the package")
+    n.add_argument("--source", default="exercises/source", help="master notebooks folder")
+    n.add_argument("--out", default="exercises", help="student notebooks folder")
+    n.add_argument("--timeout", type=int, default=300, help="seconds per cell of the master")
+    n.set_defaults(func=_ex_new)
 
     ls = ex_cmds.add_parser("list", help="list the exercise sets")
     ls.set_defaults(func=_ex_list)

@@ -9,26 +9,31 @@ In an exercise notebook::
     n_villages = ____              # the learner replaces ____ with code
     q1.check()                     # Correct ✓ / Not yet ✗ (with a reason) / Not attempted
 
-Writing a question (one class per question, in ``setNN.py``)::
+A set is one source in three files (see ``exercises/README.md``, "Writing a
+set"): the master notebook (questions and ``# SOLUTION`` code), the content file
+``content/setNN.toml`` (titles, hints, mistake messages, wrong-answer examples:
+:mod:`.content`) and ``setNN.py``, the few functions that must be code
+(:mod:`.registry`)::
 
-    class CountVillages(ValueProblem):
-        _var = "n_villages"
-        _hints = [{"en": "...", "zh": "..."}]
-        _solution = "n_villages = len(villages)"
+    @expected("n_villages")
+    def n_villages(q):
+        return len(q.data("villages"))   # from the learner's variant of the data
 
-        def expected(self):
-            return len(self.data("villages"))   # from the learner's variant of the data
-
-Building student notebooks and grading are in :mod:`ruralkit.grading`.
+Modules, leaves first (dependencies run one way): ``placeholder``, ``facts``,
+``names``, ``master``, ``registry``, ``selftest``, ``charts`` -> ``compare`` ->
+``engine`` -> ``content`` -> ``views`` -> ``sets`` -> ``answers``, ``scaffold``
+and the set modules. Building student notebooks and grading are in
+:mod:`ruralkit.grading`, which uses this package (never the reverse).
 """
 
 from __future__ import annotations
 
 from ruralkit.i18n import Msg
 
+from .charts import ChartFacts
 from .compare import compare
+from .content import ContentError
 from .engine import (
-    PLACEHOLDER,
     HiddenTest,
     Incorrect,
     Mistake,
@@ -40,13 +45,21 @@ from .engine import (
     Uncheckable,
     ValueProblem,
 )
-from .sets import ExerciseSet, get_set, list_sets
+from .facts import Facts
+from .placeholder import PLACEHOLDER
+from .registry import expected, hidden, mistake
+from .sets import ExerciseSet, get_set, list_sets, load_set, set_folders
 from .views import CheckResult, ProblemView, RichText
+
+set_folders()  # sets in RURALKIT_EXERCISES_PATH import as ruralkit.exercises.setNN
 
 __all__ = [
     "PLACEHOLDER",
+    "ChartFacts",
     "CheckResult",
+    "ContentError",
     "ExerciseSet",
+    "Facts",
     "HiddenTest",
     "Incorrect",
     "Mistake",
@@ -61,6 +74,10 @@ __all__ = [
     "Uncheckable",
     "ValueProblem",
     "compare",
+    "expected",
     "get_set",
+    "hidden",
     "list_sets",
+    "load_set",
+    "mistake",
 ]

@@ -10,8 +10,9 @@ which writes the answer variables to a file:
   DataFrames and Index objects) is pickled as it is;
 * what a question needs from a richer object is extracted first, as a small
   record of plain values (a :class:`Facts`): the bars, title and axis labels of a
-  chart (:class:`~ruralkit.exercises.engine.ChartFacts`), the structure of a
-  survey design (:class:`~ruralkit.exercises.set01.DesignFacts`);
+  chart (:class:`~ruralkit.exercises.charts.ChartFacts`), the structure of a
+  survey design (:class:`~ruralkit.exercises.set01.DesignFacts`); see
+  :mod:`ruralkit.exercises.facts`;
 * anything else becomes an :class:`Opaque` stand-in that only says what it was
   (a function, a class, an object of type ``X``), enough for the messages.
 
@@ -43,13 +44,17 @@ import decimal
 import fractions
 import io
 import json
-import keyword
 import os
 import pickle
 import stat
 import threading
-from collections.abc import Callable, Mapping
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any
+
+from .facts import Facts, Opaque, OpaqueCallable
+from .names import MAX_NAMES, data_names
+from .placeholder import PLACEHOLDER, is_placeholder
+from .sets import get_set
 
 __all__ = [
     "Facts",
@@ -67,171 +72,12 @@ __all__ = [
 PROTOCOL = 4
 MAX_VALUE_BYTES = 64 * 1024 * 1024  # one answer
 MAX_FILE_BYTES = 256 * 1024 * 1024  # the whole file
-MAX_NAMES = 2000
 _MAX_DEPTH = 6
 _MAX_ITEMS = 200_000
 
 
 class AnswerFileError(Exception):
     """The answer file is missing, too large, not a regular file or not ours."""
-
-
-# =========================================================================== stand-ins
-class Facts:
-    """A small record of plain values extracted from a richer object.
-
-    Subclasses list their fields in ``_fields`` as ``{name: validator}``, where a
-    validator turns a value read from a file into the field's value or raises
-    ``ValueError``. A Facts pickles as ``(kind, {field: value})`` and is rebuilt
-    through :func:`_restore`, which validates every field, so a made-up file
-    cannot put anything but plain values into it.
-    """
-
-    kind: ClassVar[str] = ""
-    _fields: ClassVar[dict[str, Callable[[Any], Any]]] = {}
-    _registry: ClassVar[dict[str, type[Facts]]] = {}
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.kind:
-            Facts._registry[cls.kind] = cls
-
-    def __init__(self, **values: Any) -> None:
-        unknown = set(values) - set(self._fields)
-        if unknown:
-            raise TypeError(f"{type(self).__name__}: unknown fields {sorted(unknown)}")
-        for name, check in self._fields.items():
-            setattr(self, name, check(values.get(name)))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self._fields}
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self.kind, self.as_dict()))
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.as_dict() == self.as_dict()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{k}={v!r}" for k, v in self.as_dict().items())
-        return f"{type(self).__name__}({fields})"
-
-
-def _restore(kind: Any, fields: Any) -> Any:
-    """Rebuild a :class:`Facts` (or an :class:`Opaque` stand-in) read from a file."""
-    cls = Facts._registry.get(kind) if isinstance(kind, str) else None
-    if cls is None or not isinstance(fields, dict):
-        raise pickle.UnpicklingError(f"unknown record {kind!r}")
-    try:
-        record = cls(**{k: v for k, v in fields.items() if isinstance(k, str)})
-    except (TypeError, ValueError) as exc:
-        raise pickle.UnpicklingError(f"bad {kind} record: {exc}") from None
-    return record._rebuilt() if isinstance(record, Opaque) else record
-
-
-# -- validators
-def text(limit: int = 500) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            raise ValueError(f"expected text, got {type(value).__name__}")
-        return value[:limit]
-
-    return check
-
-
-def flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected True or False, got {type(value).__name__}")
-    return value
-
-
-def whole(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValueError(f"expected a whole number, got {type(value).__name__}")
-    return value
-
-
-def number(value: Any) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise ValueError(f"expected a number, got {type(value).__name__}")
-    return float(value)
-
-
-def optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def inner(value: Any) -> Any:
-        return None if value is None else check(value)
-
-    return inner
-
-
-def items_of(check: Callable[[Any], Any], limit: int = 100_000) -> Callable[[Any], list[Any]]:
-    def inner(value: Any) -> list[Any]:
-        if value is None:
-            return []
-        if not isinstance(value, list | tuple) or len(value) > limit:
-            raise ValueError("expected a list")
-        return [check(v) for v in value]
-
-    return inner
-
-
-class Opaque(Facts):
-    """What the grader knows of a value it could not take out of the kernel."""
-
-    kind = "opaque"
-    _fields = {
-        "type_name": text(200),
-        "module": text(200),
-        "is_callable": flag,
-        "is_class": flag,
-        "class_name": text(200),
-        "unreadable": flag,
-    }
-
-    @classmethod
-    def of(cls, value: Any, *, unreadable: bool = False) -> Opaque:
-        is_class = isinstance(value, type)
-        return cls(
-            type_name=type(value).__name__,
-            module=str(getattr(type(value), "__module__", "") or ""),
-            is_callable=callable(value),
-            is_class=is_class,
-            class_name=str(getattr(value, "__name__", "")) if is_class else "",
-            unreadable=unreadable,
-        )
-
-    def _rebuilt(self) -> Any:
-        """A class stand-in for a class, a callable one for a function, else itself."""
-        if self.is_class:
-            name = self.class_name if self.class_name.isidentifier() else "Class"
-            return type(name, (OpaqueClass,), {"__module__": self.module or "unknown"})
-        if self.is_callable and type(self) is Opaque:
-            return OpaqueCallable(**self.as_dict())
-        return self
-
-    @property
-    def description(self) -> str:
-        return self.type_name
-
-
-class OpaqueCallable(Opaque):
-    """Stand-in for a function or other callable (``callable()`` is true)."""
-
-    kind = ""  # pickles as "opaque", via Opaque.kind
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("a function handed in as an answer cannot be called by the grader")
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (Opaque.kind, self.as_dict()))
-
-
-class OpaqueClass:
-    """Base of the stand-ins made for a class handed in as an answer."""
 
 
 # =========================================================================== kernel side
@@ -262,8 +108,6 @@ def _is_data(value: Any) -> bool:
 
 def sanitise(value: Any, _depth: int = 0) -> Any:
     """``value`` made of plain data and stand-ins only, ready to be pickled."""
-    from .engine import PLACEHOLDER, is_placeholder
-
     if isinstance(value, Facts):
         return value
     if is_placeholder(value):
@@ -298,45 +142,6 @@ def dumps_value(value: Any) -> bytes:
     return blob
 
 
-_HIDDEN_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
-
-
-def data_names(namespace: Mapping[str, Any]) -> list[str]:
-    """The names in a notebook's namespace that hold data the learner made.
-
-    Left out: modules, classes, functions and other callables (``Design``,
-    ``suppress_small_cells``, ``rk``), the question objects ``q1, q2, ...``,
-    ``____``, names starting with ``_`` and IPython's own (``In``, ``Out``, ...).
-    These are the only names a "did you mean" suggestion may offer.
-    """
-    import types
-
-    hidden: set[str] = set(_HIDDEN_NAMES)
-    try:
-        from IPython import get_ipython
-
-        shell = get_ipython()
-        if shell is not None and namespace is shell.user_ns:
-            hidden |= set(getattr(shell, "user_ns_hidden", {}) or {})
-    except Exception:  # pragma: no cover - IPython comes with Jupyter
-        pass
-    names = []
-    for name, value in list(namespace.items()):
-        if not isinstance(name, str) or name.startswith("_") or name in hidden:
-            continue
-        if not name.isidentifier() or keyword.iskeyword(name):
-            continue
-        try:
-            if isinstance(value, types.ModuleType | type) or callable(value):
-                continue
-            if type(value).__name__ == "ProblemView":
-                continue
-        except Exception:
-            continue
-        names.append(name)
-    return names[:MAX_NAMES]
-
-
 def export_answers(
     set_key: str, namespace: Mapping[str, Any], *, out: str, token: str
 ) -> None:
@@ -346,9 +151,6 @@ def export_answers(
     variable the file says ``missing``, ``placeholder`` or ``value`` (with the
     pickled value, after the question's own :meth:`~ruralkit.exercises.Problem.export`).
     """
-    from .engine import is_placeholder
-    from .sets import get_set
-
     answers: dict[str, dict[str, Any]] = {}
     problems = get_set(set_key).problems(lambda name: None)
     for problem in problems.values():
@@ -387,8 +189,6 @@ def _samples() -> list[Any]:
     """Values of every kind an answer may hold, to learn which globals they need."""
     import numpy as np
     import pandas as pd
-
-    from .engine import PLACEHOLDER
 
     frame = pd.DataFrame({
         "i": [1, 2], "f": [1.5, np.nan], "b": [True, False], "o": ["a", "b"],
@@ -448,7 +248,7 @@ def safe_globals() -> set[tuple[str, str]]:
                     _Recorder(pickle.dumps(sample, protocol=PROTOCOL), seen).load()
                 except Exception:  # pragma: no cover - a type this pandas lacks
                     pass
-            seen.add((__name__, "_restore"))
+            seen.add((Facts.__module__, "_restore"))
             seen.discard(("builtins", "getattr"))
             seen.discard(("builtins", "eval"))
             _SAFE = seen
@@ -515,8 +315,6 @@ def read_answers(path: str, token: str) -> tuple[dict[str, Any], set[str], list[
     data variables (for "did you mean" suggestions). Missing variables are in
     neither. Raises :class:`AnswerFileError` when the file is not usable.
     """
-    from .engine import PLACEHOLDER
-
     data = _read_regular_file(path, MAX_FILE_BYTES)
     try:
         payload = json.loads(data.decode("utf-8"))

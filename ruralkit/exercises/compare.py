@@ -32,7 +32,7 @@ import pandas as pd
 
 from ruralkit.i18n import Msg
 
-from .answers import Opaque
+from .facts import Opaque
 
 __all__ = ["compare", "describe", "short", "is_number"]
 
@@ -414,7 +414,26 @@ def _compare_frame(
     extra = [c for c in value.columns if c not in expected.columns]
     if extra and not extra_columns:
         return Msg("exercises.columns_extra", name=name, columns=_label_list(extra, 6))
-    # rows
+    problem = _rows_problem(value, expected, name=name, key=key, what=what)
+    if problem:
+        return problem
+    for column in expected.columns:
+        aligned = _reindex_like(value[column], expected.index)
+        problem = _values_problem(
+            aligned, expected[column], name=name, rtol=rtol, atol=atol, column=column
+        )
+        if problem:
+            return problem
+    if ordered:
+        return _order_problem(value.index, expected.index, name=name)
+    return None
+
+
+def _rows_problem(
+    value: pd.DataFrame, expected: pd.DataFrame, *, name: str, key: Sequence[str] | None,
+    what: str | None,
+) -> Msg | None:
+    """What is wrong with the rows of a table (labels missing, extra, duplicated)."""
     f, e = _norm_index(value.index), _norm_index(expected.index)
     if set(f) != set(e) or len(f) != len(e):
         if len(set(f)) < len(f):
@@ -438,15 +457,6 @@ def _compare_frame(
             return Msg("exercises.rows_differ", name=name, details=details)
         return Msg("exercises.rows_wrong", name=name, found=len(f), expected=len(e),
                    details=details)
-    for column in expected.columns:
-        aligned = _reindex_like(value[column], expected.index)
-        problem = _values_problem(
-            aligned, expected[column], name=name, rtol=rtol, atol=atol, column=column
-        )
-        if problem:
-            return problem
-    if ordered:
-        return _order_problem(value.index, expected.index, name=name)
     return None
 
 

@@ -1,11 +1,27 @@
 """Declarative exercise questions and the outcomes of checking them.
 
-A question is a small class: which variable holds the answer (``_var``), how to
-compute the expected answer *from the data the learner loaded* (``expected``),
-the hints and the solution. Checking raises an outcome (:class:`NotAttempted`,
-:class:`Incorrect`, :class:`Uncheckable`) or returns quietly when the answer is
-right; :mod:`ruralkit.exercises.views` turns outcomes into messages. Checkers never
-print.
+A question is a :class:`Problem`: which variable(s) hold the answer, how to compute
+the expected answer *from the data the learner loaded* (``expected``), hints,
+recognisable mistakes and hidden tests. Sets write their questions as content
+(``content/setNN.toml``) plus a few registered functions (:mod:`.registry`);
+:mod:`.content` turns those into the classes below. Checking raises an outcome
+(:class:`NotAttempted`, :class:`Incorrect`, :class:`Uncheckable`) or returns
+quietly when the answer is right; :mod:`ruralkit.exercises.views` turns outcomes
+into messages. Checkers never print.
+
+What the engine does for every value question (:class:`ValueProblem`):
+
+* **several variables** (``_vars``): the answer is the tuple of their values, each
+  compared with its part of ``expected()``, the first difference reported;
+* **a cache per data variant** (:meth:`Problem.cached`): ``expected()`` and any
+  costly fit are computed once per data variant;
+* **answers that are objects** (``_facts``, a :class:`~.facts.Facts` subclass):
+  the object is read into facts, a wrong kind of object is caught by a **type
+  check before comparing** (``stage="type"`` mistakes, then "should be
+  ``_expects``"), and the facts are compared with the expected object's;
+* **mistakes** (:class:`Mistake`) tried in order when the answer is wrong. An
+  error inside a mistake's function is a bug of the set: it is not swallowed, so
+  the view reports "the checker ran into a problem" and the set's self-tests fail.
 
 Examples
 --------
@@ -37,8 +53,10 @@ import pandas as pd
 
 from ruralkit.i18n import Msg, as_msg
 
-from .answers import Facts, flag, items_of, number, text, whole
+from .charts import ChartFacts, ChartPart, chart_facts
 from .compare import compare, describe
+from .facts import Facts, Unreadable
+from .placeholder import PLACEHOLDER, is_placeholder
 
 __all__ = [
     "PLACEHOLDER",
@@ -51,51 +69,20 @@ __all__ = [
     "HiddenTest",
     "Problem",
     "ValueProblem",
+    "ThoughtExperiment",
     "PlotProblem",
     "ChartFacts",
-    "ChartPart",
     "chart_facts",
-    "ThoughtExperiment",
     "DataSource",
     "load_dataset",
+    "with_fields",
 ]
 
 Text = Msg | Mapping[str, str] | str
 
 
-# --------------------------------------------------------------------------- placeholder
-class _Placeholder:
-    """The ``____`` a learner replaces with an answer."""
-
-    _instance: ClassVar[_Placeholder | None] = None
-    _ruralkit_placeholder: ClassVar[bool] = True
-
-    def __new__(cls) -> _Placeholder:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "____"
-
-    def __reduce__(self) -> str:
-        return "PLACEHOLDER"
-
-
-PLACEHOLDER = _Placeholder()
-
-
-def is_placeholder(value: object) -> bool:
-    """True for ``____``, also one made by an earlier import of ruralkit (the grader
-    re-imports the package inside the learner's kernel)."""
-    return value is PLACEHOLDER or (
-        type(value).__name__ == "_Placeholder"
-        and getattr(type(value), "_ruralkit_placeholder", False) is True
-    )
-
-
 # --------------------------------------------------------------------------- outcomes
-class Outcome(Exception):  # noqa: N818 - outcomes, not errors
+class Outcome(Exception):  # outcomes, not errors
     """Base class of check outcomes; ``message`` is a :class:`Msg` or ``None``."""
 
     status: ClassVar[str] = "outcome"
@@ -140,14 +127,11 @@ def load_dataset(name: str) -> pd.DataFrame:
     return loader()
 
 
-def _current_variant() -> Any:
-    try:
-        from ruralkit import datasets
+def current_variant() -> Any:
+    """The data variant in use (``None``: the bundled county)."""
+    from ruralkit import datasets
 
-        getter = getattr(datasets, "get_variant", None)
-        return getter() if getter else None
-    except Exception:  # pragma: no cover - before the loaders exist
-        return None
+    return datasets.get_variant()
 
 
 class _CachedLoader:
@@ -159,7 +143,7 @@ class _CachedLoader:
         self._lock = threading.Lock()
 
     def __call__(self, name: str) -> pd.DataFrame:
-        key = (name, _current_variant())
+        key = (name, current_variant())
         with self._lock:
             if key not in self._cache:
                 self._cache[key] = self._loader(name)
@@ -184,6 +168,15 @@ def make_source(data: DataSource | Mapping[str, pd.DataFrame] | None) -> DataSou
 
 
 # --------------------------------------------------------------------------- helpers
+def with_fields(message: Text, **fields: Any) -> Msg:
+    """``message`` (a content text or a catalogue :class:`Msg`) with ``fields`` filled in."""
+    if isinstance(message, Msg):
+        if message.key is not None:
+            return Msg(message.key, **{**message.fields, **fields})
+        return Msg.from_texts(message.texts, **{**message.fields, **fields})
+    return Msg.from_texts(message, **fields)
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A recognisable wrong answer and the message that explains it.
@@ -191,30 +184,49 @@ class Mistake:
     Parameters
     ----------
     message : dict or Msg
-        What to tell the learner, ``{"en": ..., "zh": ...}``.
-    value : str or callable, optional
-        The wrong answer this mistake produces: the name of a method of the
-        problem, or a function ``f(problem)``. The learner's answer is compared
-        with it like with the expected answer.
+        What to tell the learner, ``{"en": ..., "zh": ...}``; ``{name}`` is the
+        answer variable, other ``{fields}`` come from ``test``.
+    value : callable, optional
+        ``f(problem)``: the wrong answer this mistake produces. The learner's
+        answer is compared with it like with the expected answer.
     test : callable, optional
-        Instead of ``value``: ``f(problem, answer) -> bool``, true when the answer
-        shows this mistake.
+        Instead of ``value``: ``f(problem, answer)``, true when the answer shows this
+        mistake; a dict it returns gives the message's fields.
+    stage : {"value", "type"}
+        ``"type"``: tried before comparing, on an answer that is not the kind of
+        object the question asks for (questions with ``_facts``).
     """
 
     message: Text
-    value: str | Callable[[Any], Any] | None = None
-    test: Callable[[Any, Any], bool] | None = None
+    value: Callable[[Any], Any] | None = None
+    test: Callable[[Any, Any], Any] | None = None
+    stage: str = "value"
+
+    def __post_init__(self) -> None:
+        if (self.value is None) == (self.test is None):
+            raise TypeError("a Mistake needs exactly one of value= or test=")
+        if not callable(self.value or self.test):
+            raise TypeError("a Mistake's value= or test= must be a function")
+
+    def explain(self, problem: ValueProblem, answer: Any) -> Msg | None:
+        """The message if ``answer`` shows this mistake, else ``None``.
+
+        Errors inside ``value``/``test`` are not caught: they are bugs of the set.
+        """
+        if self.test is not None:
+            verdict = self.test(problem, answer)
+            if not verdict:
+                return None
+            fields = dict(verdict) if isinstance(verdict, Mapping) else {}
+        else:
+            wrong = self.value(problem)  # type: ignore[misc]
+            if problem._compare(answer, wrong, percent_check=False) is not None:
+                return None
+            fields = {}
+        return with_fields(self.message, name=problem.name, **fields)
 
     def matches(self, problem: ValueProblem, answer: Any) -> bool:
-        try:
-            if self.test is not None:
-                return bool(self.test(problem, answer))
-            wrong = getattr(problem, self.value)() if isinstance(self.value, str) else (
-                self.value(problem)  # type: ignore[misc]
-            )
-            return problem._compare(answer, wrong, percent_check=False) is None
-        except Exception:
-            return False
+        return self.explain(problem, answer) is not None
 
 
 @dataclass(frozen=True)
@@ -225,7 +237,8 @@ class HiddenTest:
     ----------
     method : str
         Name of a method of the problem, called with the learner's value(s); it
-        raises :class:`Incorrect` (or ``AssertionError``) when the test fails.
+        raises :class:`Incorrect` (or ``AssertionError``) when the test fails. A
+        set whose hidden test names no method fails at import.
     description : dict
         What it tests, shown in the learner's feedback when it fails.
     points : float
@@ -251,8 +264,9 @@ class Problem:
         A short statement of the question, used in feedback files.
     _hints : sequence of dict or str
         Hints shown one at a time by ``q.hint()``.
-    _solution : str or dict
-        Solution code shown by ``q.solution()``.
+    _solution : str or dict or callable
+        Solution code shown by ``q.solution()`` (a callable is asked when needed:
+        sets read it from the master notebook).
     _hidden_tests : sequence of HiddenTest
         Tests only the grader runs.
     """
@@ -262,11 +276,12 @@ class Problem:
     _points: ClassVar[float] = 1.0
     _title: ClassVar[Text] = ""
     _hints: ClassVar[Sequence[Text]] = ()
-    _solution: ClassVar[Text] = ""
+    _solution: ClassVar[Text | Callable[[], str]] = ""
     _hidden_tests: ClassVar[Sequence[HiddenTest]] = ()
 
     def __init__(self, data: DataSource | Mapping[str, pd.DataFrame] | None = None) -> None:
         self._source = make_source(data)
+        self._cache: dict[Any, tuple[Any, Any]] = {}
 
     @property
     def var_names(self) -> tuple[str, ...]:
@@ -283,6 +298,14 @@ class Problem:
         """The bundled table ``name``, as the learner's loader returns it."""
         return self._source(name)
 
+    def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, remembered until the learner's data variant changes."""
+        token = current_variant()
+        hit = self._cache.get(key)
+        if hit is None or hit[0] != token:
+            hit = self._cache[key] = (token, compute())
+        return hit[1]
+
     @property
     def title(self) -> Msg:
         return as_msg(self._title)
@@ -293,7 +316,10 @@ class Problem:
 
     @property
     def solution(self) -> str:
-        return as_msg(self._solution).render().strip("\n")
+        text = type(self)._solution
+        if callable(text) and not isinstance(text, Msg):
+            text = text()
+        return as_msg(text).render().strip("\n")
 
     @property
     def max_points(self) -> float:
@@ -308,10 +334,15 @@ class Problem:
 
         Default: the value itself (plain data is copied out as it is). Questions
         whose answer is a richer object (a chart, a survey design) return the
-        facts their check needs, as a :class:`~ruralkit.exercises.answers.Facts`;
+        facts their check needs, as a :class:`~ruralkit.exercises.facts.Facts`;
         ``check`` must accept those facts as well as the object itself.
         """
         return value
+
+    @classmethod
+    def missing_hidden_tests(cls) -> list[str]:
+        """Names of hidden tests that have no method (a set with any fails at import)."""
+        return [t.method for t in cls._hidden_tests if not callable(getattr(cls, t.method, None))]
 
     def run_hidden_tests(self, *values: Any) -> list[dict[str, Any]]:
         """Run the hidden tests; one dict per test with ``passed`` and ``points``."""
@@ -339,7 +370,8 @@ class Problem:
 
 
 class ValueProblem(Problem):
-    """A question whose answer is a value: a number, text, list, Series or table.
+    """A question whose answer is a value: a number, text, list, Series, table, or an
+    object read through ``_facts``.
 
     Subclasses define ``expected()`` and may list ``_mistakes``, recognisable wrong
     answers with a specific message. Tolerances and matching options:
@@ -353,7 +385,11 @@ class ValueProblem(Problem):
     ``_extra_columns``
         accept columns beyond the expected ones,
     ``_what``
-        what the labels are, e.g. ``{"en": "township", "zh": "乡镇"}``.
+        what the labels are, e.g. ``{"en": "township", "zh": "乡镇"}``,
+    ``_facts``, ``_expects``, ``_unreadable``
+        for an answer that is an object: the :class:`~.facts.Facts` that read it,
+        what it should be ("a survey design") and what to say when it cannot be
+        read (fields ``{name}``, ``{error}``).
     """
 
     _rtol: ClassVar[float] = 1e-6
@@ -365,37 +401,86 @@ class ValueProblem(Problem):
     _percent_check: ClassVar[bool] = True
     _what: ClassVar[Text | None] = None
     _mistakes: ClassVar[Sequence[Mistake]] = ()
+    _facts: ClassVar[type[Facts] | None] = None
+    _expects: ClassVar[Text | None] = None
+    _unreadable: ClassVar[Text | None] = None
 
     def expected(self) -> Any:
         """The right answer, computed from ``self.data(...)``."""
         raise NotImplementedError
 
-    def _compare(
-        self, value: Any, expected: Any, *, percent_check: bool | None = None
-    ) -> Msg | None:
+    def expected_value(self) -> Any:
+        """``expected()``, computed once per data variant."""
+        return self.cached("expected", self.expected)
+
+    def export(self, value: Any) -> Any:
+        if self._facts is not None and self._facts.accepts(value):
+            return self._facts.take(value)
+        return value
+
+    def _compare_one(self, value: Any, expected: Any, name: str, percent_check: bool) -> Msg | None:
+        if isinstance(expected, Facts):
+            if isinstance(value, type(expected)) and value.same_as(expected):
+                return None
+            return Msg("exercises.facts_differ", name=name)
         return compare(
             value,
             expected,
-            name=self.name,
+            name=name,
             rtol=self._rtol,
             atol=self._atol,
             ordered=self._ordered,
             key=self._key,
             extra_columns=self._extra_columns,
             case=self._case,
-            percent_check=self._percent_check if percent_check is None else percent_check,
+            percent_check=percent_check,
             what=as_msg(self._what).render() if self._what else None,
         )
 
+    def _compare(
+        self, value: Any, expected: Any, *, percent_check: bool | None = None
+    ) -> Msg | None:
+        percent = self._percent_check if percent_check is None else percent_check
+        names = self.var_names
+        if len(names) <= 1:
+            return self._compare_one(value, expected, self.name, percent)
+        problems = (
+            self._compare_one(v, want, name, percent)
+            for v, want, name in zip(value, expected, names, strict=True)
+        )
+        return next((p for p in problems if p is not None), None)
+
+    def _as_facts(self, value: Any) -> Any:
+        """The type check of an object answer: its facts, or :class:`Incorrect`."""
+        facts = self._facts
+        assert facts is not None
+        if facts.accepts(value):
+            value = facts.take(value)
+        if isinstance(value, Unreadable):
+            raise Incorrect(with_fields(self._unreadable or str(value.error), name=self.name,
+                                        error=value.error))
+        if isinstance(value, facts):
+            return value
+        self._raise_mistake(value, stage="type")
+        raise Incorrect(Msg("exercises.wrong_type", name=self.name,
+                            expected=as_msg(self._expects), found=describe(value)))
+
+    def _raise_mistake(self, value: Any, *, stage: str) -> None:
+        for mistake in self._mistakes:
+            if mistake.stage == stage:
+                message = mistake.explain(self, value)
+                if message is not None:
+                    raise Incorrect(message)
+
     def check(self, *values: Any) -> None:
-        value = values[0] if len(values) == 1 else values
-        problem = self._compare(value, self.expected())
+        value = values[0] if len(values) == 1 else tuple(values)
+        if self._facts is not None:
+            value = self._as_facts(value)
+        problem = self._compare(value, self.expected_value())
         if problem is None:
             self.check_more(value)
             return
-        for mistake in self._mistakes:
-            if mistake.matches(self, value):
-                raise Incorrect(mistake.message)
+        self._raise_mistake(value, stage="value")
         raise Incorrect(problem)
 
     def check_more(self, value: Any) -> None:
@@ -412,142 +497,6 @@ class ThoughtExperiment(Problem):
 
 
 # --------------------------------------------------------------------------- charts
-class ChartFacts(Facts):
-    """What a chart check needs to know about a chart, as plain values.
-
-    Extracted from a matplotlib Axes (or a Figure) by :func:`chart_facts`, in the
-    learner's kernel when grading; the checks then run on these facts in the
-    grader's own process. ``bars`` holds ``(label, size)`` per bar: the label is
-    the category written under the bar (or, on a numeric axis, the bar's position,
-    so ``ax.bar(years, counts)`` is labelled by the years).
-    """
-
-    kind = "chart"
-    _fields = {
-        "bars": items_of(lambda b: _bar(b)),
-        "n_lines": whole,
-        "has_data": flag,
-        "title": text(500),
-        "xlabel": text(500),
-        "ylabel": text(500),
-    }
-
-
-def _bar(value: Any) -> tuple[str, float]:
-    if not isinstance(value, list | tuple) or len(value) != 2:
-        raise ValueError("a bar is (label, size)")
-    return text(200)(value[0]), number(value[1])
-
-
-class ChartPart(Facts):
-    """A piece of a chart handed in instead of the chart (e.g. what ``plt.bar`` returns)."""
-
-    kind = "chart_part"
-    _fields = {"part": text(20), "type_name": text(200)}
-
-    def description(self) -> Msg:
-        key = {"bars": "exercises.part_bars", "lines": "exercises.part_lines",
-               "text": "exercises.part_text"}.get(self.part)
-        return Msg(key) if key else Msg("exercises.part_other", kind=self.type_name)
-
-
-def _round(x: float) -> float:
-    return round(float(x), 6)
-
-
-def _bar_label(axis: Any, centre: float, tick_at: Mapping[float, str]) -> str:
-    """The label of a bar: the tick text at its centre, or its position on a numeric axis."""
-    try:
-        from matplotlib.ticker import ScalarFormatter
-
-        numeric = isinstance(axis.get_major_formatter(), ScalarFormatter)
-    except Exception:  # pragma: no cover
-        numeric = False
-    label = tick_at.get(_round(centre), "")
-    if numeric or not label:
-        value = _round(centre)
-        return str(int(value)) if float(value).is_integer() else f"{value:g}"
-    return label
-
-
-def _axes_facts(ax: Any) -> ChartFacts:
-    from matplotlib.container import BarContainer
-
-    bars: list[tuple[str, float]] = []
-    for container in ax.containers:
-        if not isinstance(container, BarContainer):
-            continue
-        horizontal = getattr(container, "orientation", "vertical") == "horizontal"
-        axis = ax.yaxis if horizontal else ax.xaxis
-        ticks = ax.get_yticklabels() if horizontal else ax.get_xticklabels()
-        positions = ax.get_yticks() if horizontal else ax.get_xticks()
-        tick_at = {_round(p): t.get_text() for p, t in zip(positions, ticks, strict=False)}
-        for rect in container:
-            if horizontal:
-                centre, size = rect.get_y() + rect.get_height() / 2, rect.get_width()
-            else:
-                centre, size = rect.get_x() + rect.get_width() / 2, rect.get_height()
-            bars.append((_bar_label(axis, centre, tick_at), float(size)))
-    titles = [ax.get_title(loc) for loc in ("center", "left", "right")]
-    suptitle = getattr(ax.figure, "_suptitle", None)
-    if suptitle is not None:
-        titles.append(suptitle.get_text())
-    return ChartFacts(
-        bars=bars,
-        n_lines=len([line for line in ax.get_lines() if len(line.get_xdata()) > 0]),
-        has_data=bool(ax.has_data()),
-        title=" ".join(t for t in titles if t).strip(),
-        xlabel=ax.get_xlabel(),
-        ylabel=ax.get_ylabel(),
-    )
-
-
-def chart_facts(value: Any) -> ChartFacts | ChartPart | None:
-    """The facts of the chart ``value`` is, a :class:`ChartPart` if it is a piece of a
-    chart (bars, lines, a title), or ``None`` if it has nothing to do with charts."""
-    if isinstance(value, ChartFacts | ChartPart):
-        return value
-    module = type(value).__module__ or ""
-    items = list(value) if isinstance(value, list | tuple) and len(value) < 10_000 else None
-    looks_like_chart = module.startswith("matplotlib") or (
-        items and all((type(v).__module__ or "").startswith("matplotlib") for v in items)
-    )
-    if not looks_like_chart and not (
-        type(value).__name__ == "ndarray" and str(getattr(value, "dtype", "")) == "object"
-    ):
-        return None
-    try:
-        import numpy as np
-        from matplotlib.artist import Artist
-        from matplotlib.axes import Axes
-        from matplotlib.container import BarContainer, Container
-        from matplotlib.figure import Figure
-        from matplotlib.lines import Line2D
-        from matplotlib.text import Text
-    except ImportError:  # pragma: no cover - matplotlib is a dependency
-        return None
-    if isinstance(value, Axes):
-        return _axes_facts(value)
-    if isinstance(value, Figure):
-        return _axes_facts(value.axes[0]) if value.axes else ChartFacts(
-            bars=[], n_lines=0, has_data=False, title="", xlabel="", ylabel="")
-    if isinstance(value, np.ndarray):
-        if value.size and isinstance(value.flat[0], Axes):
-            return _axes_facts(value.flat[0])
-        return None
-    if isinstance(value, BarContainer):
-        return ChartPart(part="bars", type_name=type(value).__name__)
-    if isinstance(value, Text):
-        return ChartPart(part="text", type_name=type(value).__name__)
-    if isinstance(value, Line2D) or (items and all(isinstance(v, Line2D) for v in items)):
-        return ChartPart(part="lines", type_name=type(value).__name__)
-    if isinstance(value, Container | Artist) or (
-        items and all(isinstance(v, Artist) for v in items)
-    ):
-        return ChartPart(part="other", type_name=type(value).__name__)
-    return None
-
-
 class PlotProblem(Problem):
     """A question whose answer is a chart (the Axes a plotting call returns).
 
@@ -598,8 +547,20 @@ class PlotProblem(Problem):
     # -- checking
     def check(self, *values: Any) -> None:
         facts = self.facts_of(values[0])
+        self._check_count(facts)
+        if self._kind == "bar" and self._check_labels:
+            self._check_bar_labels(facts)
         name = self.name
-        what = as_msg(self._what)
+        if self._require_title and not facts.title.strip():
+            raise Incorrect(Msg("exercises.plot_title", name=name))
+        if self._require_xlabel and not facts.xlabel.strip():
+            raise Incorrect(Msg("exercises.plot_label", name=name, axis="x"))
+        if self._require_ylabel and not facts.ylabel.strip():
+            raise Incorrect(Msg("exercises.plot_label", name=name, axis="y"))
+        self.check_more(facts)
+
+    def _check_count(self, facts: ChartFacts) -> None:
+        name = self.name
         if self._kind == "bar":
             count = len(facts.bars)
             unit, kind = Msg("exercises.unit_bars"), Msg("exercises.kind_bar")
@@ -614,17 +575,8 @@ class PlotProblem(Problem):
         if expected is not None and count != expected:
             raise Incorrect(
                 Msg("exercises.plot_count", name=name, found=count, expected=expected, unit=unit,
-                    what=what)
+                    what=as_msg(self._what))
             )
-        if self._kind == "bar" and self._check_labels:
-            self._check_bar_labels(facts)
-        if self._require_title and not facts.title.strip():
-            raise Incorrect(Msg("exercises.plot_title", name=name))
-        if self._require_xlabel and not facts.xlabel.strip():
-            raise Incorrect(Msg("exercises.plot_label", name=name, axis="x"))
-        if self._require_ylabel and not facts.ylabel.strip():
-            raise Incorrect(Msg("exercises.plot_label", name=name, axis="y"))
-        self.check_more(facts)
 
     def check_more(self, facts: ChartFacts) -> None:
         """Further checks of a chart that passed the basic ones (override if needed)."""

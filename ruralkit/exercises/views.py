@@ -36,8 +36,10 @@ from typing import Any
 
 from ruralkit.i18n import Msg
 
-from .answers import data_names
-from .engine import NotAttempted, Outcome, Problem, ThoughtExperiment, is_placeholder
+from .engine import NotAttempted, Outcome, Problem, ThoughtExperiment
+from .names import data_names
+from .placeholder import is_placeholder
+from .selftest import run as run_self_test
 
 __all__ = ["RichText", "CheckResult", "ProblemView", "show"]
 
@@ -314,6 +316,12 @@ class ProblemView:
         if result.status != "not_attempted":
             raise AssertionError(f"{self.label}: expected 'not attempted', got:\n{result!r}")
 
+    def self_test(self) -> None:
+        """The instructor's self-test of this question, from its content file: the
+        placeholder is "not attempted", every wrong example gets its message, every
+        other right example passes, and so does the answer in the namespace."""
+        run_self_test(self)
+
     # -- display and learner slips
     @property
     def is_thought_experiment(self) -> bool:
@@ -343,7 +351,7 @@ class ProblemView:
         return _Action(explain, self.label, attr, "", text)
 
 
-class _LearnerMistake(Exception):  # noqa: N818
+class _LearnerMistake(Exception):
     def __init__(self, message: Msg) -> None:
         super().__init__(message.render("en"))
         self.message = message
