@@ -106,6 +106,20 @@ def _is_data(value: Any) -> bool:
     return value is pd.NA or value is pd.NaT
 
 
+def _is_survey_table(value: Any) -> bool:
+    """A table of estimates from ``ruralkit.survey`` (a DataFrame subclass of the kit's own)."""
+    from ruralkit.survey.results import Estimates
+
+    return type(value) is Estimates
+
+
+def _plain_frame(value: Any) -> Any:
+    """The same table as a plain DataFrame: only data crosses to the grader."""
+    import pandas as pd
+
+    return pd.DataFrame(value)
+
+
 def sanitise(value: Any, _depth: int = 0) -> Any:
     """``value`` made of plain data and stand-ins only, ready to be pickled."""
     if isinstance(value, Facts):
@@ -114,6 +128,8 @@ def sanitise(value: Any, _depth: int = 0) -> Any:
         return PLACEHOLDER
     if type(value) in _plain_scalar_types():
         return value
+    if _is_survey_table(value):
+        return _plain_frame(value)
     if _depth > _MAX_DEPTH:
         return Opaque.of(value)
     try:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ruralkit.survey import Design, suppress_small_cells
+from ruralkit.survey import survey_design as bundled_design
 
 from .compare import compare, is_number
 from .engine import Incorrect
@@ -57,12 +58,8 @@ FORMULA = (
 
 # =========================================================================== helpers
 def survey_design(frame: pd.DataFrame) -> Design:
-    """The bundled survey's design: weights, year x township strata, villages as clusters.
-
-    The one place this module declares it (``rk.survey_design`` will replace the body).
-    """
-    return Design(frame, weights="weight", strata=["year", "township_id"],
-                  cluster="village_id", nest=True)
+    """The bundled survey's design, as the datasheet declares it (``rk.survey_design``)."""
+    return bundled_design(frame)
 
 
 def _weights_only(frame: pd.DataFrame) -> Design:
@@ -279,7 +276,7 @@ def _difference(q: Any, *, var: str = "satisfied", levels: tuple[int, int] = WAV
                 by: str | None = "township_id", naive: bool = False) -> pd.DataFrame:
     def compute() -> pd.DataFrame:
         design = (_weights_only if naive else survey_design)(survey(q))
-        table = design.difference(var, between="year", levels=levels, by=by)
+        table = design.difference(var, between="year", groups=levels, by=by)
         return table.set_index(by) if by else table
 
     return q.cached(("difference", var, levels, by, naive), compute)
