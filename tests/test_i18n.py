@@ -105,3 +105,33 @@ def test_ruralkit_error_of_keeps_both_languages():
 def test_set_language_rejects_unknown_languages_in_the_current_language():
     with pytest.raises(ValueError, match="Unknown language 'fr'"):
         rk.set_language("fr")
+
+
+# The exercise sets' content files are catalogues too: every text table has
+# English and Chinese, non-empty, with the same {fields}.
+CONTENT_FILES = sorted((PACKAGE / "exercises" / "content").glob("set*.toml"))
+
+
+def _text_tables(node, where="") -> list[tuple[str, dict]]:
+    if isinstance(node, dict):
+        if "en" in node or "zh" in node:
+            return [(where, node)]
+        return [t for k, v in node.items() for t in _text_tables(v, f"{where}.{k}")]
+    if isinstance(node, list):
+        return [t for i, v in enumerate(node) for t in _text_tables(v, f"{where}[{i}]")]
+    return []
+
+
+@pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: p.name)
+def test_exercise_content_file_is_complete_with_matching_fields(path):
+    import tomllib
+
+    tables = _text_tables(tomllib.loads(path.read_text(encoding="utf-8")))
+    assert len(tables) > 20, path
+    for where, texts in tables:
+        assert texts.get("en", "").strip() and texts.get("zh", "").strip(), f"{path.name}{where}"
+        assert _fields(texts["zh"]) == _fields(texts["en"]), f"{path.name}{where}"
+
+
+def test_there_are_content_files():
+    assert len(CONTENT_FILES) >= 2
