@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ruralkit import cli, grading
+from ruralkit import cli
 from ruralkit.i18n import RuralkitError
+from ruralkit.notebook_run import kernel_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -116,7 +117,7 @@ def test_data_commands_call_the_generator(tmp_path, monkeypatch, capsys):
 def test_console_script_module_runs():
     done = subprocess.run(
         [sys.executable, "-m", "ruralkit.cli", "exercises", "list"],
-        capture_output=True, text=True, env=grading._env_with_package(), timeout=120,
+        capture_output=True, text=True, env=kernel_env(), timeout=120,
     )
     assert done.returncode == 0 and "00_start_here" in done.stdout
 
