@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import threading
@@ -73,6 +74,16 @@ def _in_notebook() -> bool:
     return "ipykernel.zmqshell" in sys.modules
 
 
+def _fixed_shape(stream: TextIO) -> dict[str, int]:
+    """Nothing (tqdm follows the terminal) unless the terminal says it has no size, as a
+    pseudo-terminal without one does: then 100 x 20, else tqdm draws nothing at all."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return {}
+    return {} if size.columns > 0 and size.lines > 0 else {"ncols": 100, "nrows": 20}
+
+
 def _notebook_bar() -> Callable[..., Any]:
     with warnings.catch_warnings():
         # without ipywidgets tqdm.auto falls back to a text bar, and says so: no news
@@ -105,8 +116,10 @@ class Progress:
         else:
             bar_class, self._lines = None, True
         if bar_class is not None:
+            fixed = _fixed_shape(self.stream)
             self._bar = bar_class(total=total, desc=printable(desc) or None, unit=unit,
-                                  file=self.stream, dynamic_ncols=True, mininterval=0)
+                                  file=self.stream, mininterval=0, dynamic_ncols=not fixed,
+                                  **fixed)
 
     def advance(self, text: object = "") -> None:
         """Count one more item done; ``text`` says what it was."""

@@ -94,3 +94,27 @@ def test_advance_is_safe_from_several_threads():
     bar.close()
     lines = log.getvalue().splitlines()
     assert bar.done == 40 and len(lines) == 40 and lines[-1] == "[40/40] x"
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="no pseudo-terminals")
+def test_a_terminal_that_reports_no_size_still_gets_a_bar():
+    """A fresh pseudo-terminal (CI, `script`) says 0 x 0: tqdm alone would draw nothing."""
+    import os
+    import select
+
+    main, side = os.openpty()
+    assert os.get_terminal_size(side).columns == 0
+    with os.fdopen(side, "w", encoding="utf-8") as screen:
+        with progress(1, stream=screen) as bar:
+            bar.advance("s01: ok")
+    text = b""
+    while select.select([main], [], [], 1)[0]:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        text += chunk
+    os.close(main)
+    assert b"1/1" in text and b"s01: ok" in text
