@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruralkit.i18n import Msg
+from ruralkit.i18n import Msg, message
 from ruralkit.notebook_run import kernel_env as notebook_kernel_env
 
 __all__ = [
@@ -243,7 +243,7 @@ def _probe_user(prefix: Sequence[str], uid: int, gid: int) -> str | None:
         )
         if done.returncode != 0:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            return (tail[-1] if tail else f"exit code {done.returncode}")[:150]
+            return (tail[-1] if tail else message("grading.exit_code", code=done.returncode))[:150]
         return None
     except (OSError, subprocess.SubprocessError) as exc:
         return f"{type(exc).__name__}: {exc}"[:150]
