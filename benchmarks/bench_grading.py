@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ruralkit import grading  # noqa: E402
+from ruralkit.grading.sandbox import sandbox_prefix  # noqa: E402
+from ruralkit.notebook_run import kernel_env  # noqa: E402
 
 CORRECT = ROOT / "tests" / "submissions" / "s01-correct.ipynb"
 
@@ -46,7 +48,7 @@ def naive_seconds(path: Path) -> float:
     start = time.perf_counter()
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=120, kernel_name="python3").execute(
-        env=grading._env_with_package()
+        env=kernel_env()
     )
     return time.perf_counter() - start
 
@@ -55,7 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=8, help="submissions per run")
     args = parser.parse_args()
-    prefix, sandbox = grading._sandbox_prefix()
+    prefix, sandbox = sandbox_prefix()
     print(f"network isolation: {sandbox}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ruralkit import cli, grading
+from ruralkit import cli
 from ruralkit.i18n import RuralkitError
+from ruralkit.notebook_run import kernel_env
 
 ROOT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = ROOT / "tests" / "submissions"
@@ -116,7 +117,7 @@ def test_data_commands_call_the_generator(tmp_path, monkeypatch, capsys):
 def test_console_script_module_runs():
     done = subprocess.run(
         [sys.executable, "-m", "ruralkit.cli", "exercises", "list"],
-        capture_output=True, text=True, env=grading._env_with_package(), timeout=120,
+        capture_output=True, text=True, env=kernel_env(), timeout=120,
     )
     assert done.returncode == 0 and "00_start_here" in done.stdout
 
@@ -137,3 +138,32 @@ def test_variants_accept_a_chinese_excel_roster_and_grade_takes_a_cell_timeout(
     assert "名单.csv" in err and "'序号'" in err and "学号" in err and "student_id" in err
     args = cli.build_parser().parse_args(["exercises", "grade", "x", "--cell-timeout", "5"])
     assert args.cell_timeout == 5
+
+
+def test_output_and_help_follow_the_language(capsys):
+    import ruralkit as rk
+
+    rk.set_language("zh")
+    assert cli.main(["exercises", "list"]) == 0
+    assert "道题" in capsys.readouterr().out
+    help_text = cli.build_parser().format_help()
+    assert "乡村治理培训" in help_text
+
+
+def test_every_command_has_help_in_both_languages_and_a_function():
+    from ruralkit.i18n import Msg
+
+    names = {(c.group, c.name) for c in cli.COMMANDS}
+    assert {("data", "build"), ("exercises", "grade"), ("exercises", "list")} <= names
+    for command in cli.COMMANDS:
+        assert command.group in cli.GROUPS and callable(command.run)
+        for key in [command.help, *(a.help for a in command.args)]:
+            assert Msg(key).render("zh") != Msg(key).render("en"), key
+
+
+def test_echoed_paths_lose_control_characters(tmp_path, capsys):
+    source = ROOT / "exercises" / "source"
+    out = tmp_path / "out\x1b[2J"
+    assert cli.main(["exercises", "build", "--source", str(source), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "out[2J" in printed

@@ -1,0 +1,367 @@
+"""Master notebook -> student notebook: solutions replaced, instructor cells removed.
+
+Marking a master
+----------------
+``x = expr  # SOLUTION``
+    becomes ``x = ____`` (``# SOLUTION: x = villages[____]`` gives the student line).
+``### BEGIN SOLUTION`` ... ``### END SOLUTION``
+    the lines in between become ``name = ____`` for each name they define.
+cell tag ``instructor`` or a first line ``# INSTRUCTOR ONLY``
+    the cell is removed (self-tests such as ``q1.assert_check_failed(...)``).
+
+The student notebook is written as stable JSON, so that a rebuild of an
+unchanged master changes no byte, and checked: no solution marker, no line of a
+question's solution, valid Python in every code cell.
+
+Examples
+--------
+>>> print(student_source("share = d.mean()  # SOLUTION"))
+share = ____
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruralkit.exercises import get_set
+from ruralkit.i18n import Msg, RuralkitError
+from ruralkit.notebook_run import execute_in_place
+
+from .notebooks import SET_KEY, notebook_set_key, notebook_text, read_notebook, write_if_changed
+from .texts import both_languages
+
+__all__ = [
+    "INSTRUCTOR_TAG",
+    "PLACEHOLDER_TEXT",
+    "BuildError",
+    "BuildResult",
+    "build",
+    "build_student_notebook",
+    "execute_notebook",
+    "is_instructor_cell",
+    "student_source",
+]
+
+INSTRUCTOR_TAG = "instructor"
+PLACEHOLDER_TEXT = "____"
+#: What a student sees where a solution block was (one text for every reader).
+STUDENT_COMMENT = "# " + both_languages("grading.code_here")
+MD_STUDENT_TEXT = "*" + both_languages("grading.answer_here") + "*"
+
+_SOLUTION_LINE = re.compile(
+    r"^(?P<indent>\s*)(?P<code>.*?)\s*#\s*SOLUTION\b(?:\s*:\s?(?P<student>.*?))?\s*$"
+)
+_BEGIN = re.compile(r"^(?P<indent>\s*)(<!--\s*)?#*\s*BEGIN SOLUTION\s*(-->)?\s*$", re.I)
+_END = re.compile(r"^\s*(<!--\s*)?#*\s*END SOLUTION\s*(-->)?\s*$", re.I)
+_INSTRUCTOR_LINE = re.compile(r"^\s*(<!--\s*)?#\s*INSTRUCTOR ONLY\b", re.I)
+_CHECK_CELL = re.compile(r"^\s*q\d+\.check\(\)\s*$")
+_MARKER = re.compile(r"#\s*SOLUTION\b|BEGIN SOLUTION|END SOLUTION")
+
+
+class BuildError(RuralkitError):
+    """A master notebook cannot be turned into a student notebook (says where and why)."""
+
+
+def is_instructor_cell(cell: Mapping[str, Any]) -> bool:
+    """Whether a master cell is for the instructor only (tag or first line says so).
+
+    Examples
+    --------
+    >>> is_instructor_cell({"source": "# INSTRUCTOR ONLY\\nq1.assert_check_passed()"})
+    True
+    >>> is_instructor_cell({"source": "q1.check()", "metadata": {"tags": ["keep"]}})
+    False
+    """
+    tags = cell.get("metadata", {}).get("tags", [])
+    if INSTRUCTOR_TAG in tags:
+        return True
+    first = next((ln for ln in cell["source"].splitlines() if ln.strip()), "")
+    return bool(_INSTRUCTOR_LINE.match(first))
+
+
+def _bound_names(code: str) -> list[str]:
+    """Names a block of code defines at top level (assignments, def, class), in order."""
+    tree = ast.parse(textwrap.dedent(code))
+    names: list[str] = []
+
+    def add_target(target: ast.expr) -> None:
+        if isinstance(target, ast.Name):
+            names.append(target.id)
+        elif isinstance(target, ast.Tuple | ast.List):
+            for elt in target.elts:
+                add_target(elt)
+
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                add_target(target)
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+            add_target(node.target)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(node.name)
+    return list(dict.fromkeys(names))
+
+
+def _placeholder_line(code: str, where: Msg) -> str:
+    """``a = b = ____`` for a one-line assignment ``a = b = <solution>``."""
+    try:
+        tree = ast.parse(code.strip())
+    except SyntaxError as exc:
+        raise BuildError.of("grading.solution_not_a_statement", where=where,
+                            code=repr(code.strip()), error=exc.msg) from None
+    node = tree.body[0] if len(tree.body) == 1 else None
+    if isinstance(node, ast.Assign):
+        return " = ".join(ast.unparse(t) for t in node.targets) + f" = {PLACEHOLDER_TEXT}"
+    if isinstance(node, ast.AnnAssign) and node.value is not None:
+        return f"{ast.unparse(node.target)}: {ast.unparse(node.annotation)} = {PLACEHOLDER_TEXT}"
+    raise BuildError.of("grading.solution_not_an_assignment", where=where,
+                        code=repr(code.strip()))
+
+
+def _block_lines(block: list[str], indent: str, start: int, *, markdown: bool,
+                 where: Msg | str) -> list[str]:
+    """The student lines for one ``BEGIN``/``END SOLUTION`` block."""
+    if markdown:
+        return [indent + MD_STUDENT_TEXT]
+    try:
+        names = _bound_names("\n".join(block))
+    except SyntaxError as exc:
+        raise BuildError.of("grading.block_not_python", where=where, line=start,
+                            error=exc.msg) from None
+    return [indent + STUDENT_COMMENT, *(f"{indent}{name} = {PLACEHOLDER_TEXT}" for name in names)]
+
+
+def _student_line(line: str, number: int, where: Msg | str) -> str:
+    """One line outside a block: a ``# SOLUTION`` line replaced, any other kept."""
+    solution = _SOLUTION_LINE.match(line)
+    if not solution:
+        return line
+    indent, student = solution.group("indent"), solution.group("student")
+    if student is not None and student.strip():
+        return indent + student.strip()
+    line_where = Msg("grading.where_line", where=where, line=number)
+    return indent + _placeholder_line(solution.group("code"), line_where)
+
+
+def student_source(source: str, *, markdown: bool = False, where: Msg | str = "") -> str:
+    """The student version of one cell's source (solutions replaced).
+
+    Parameters
+    ----------
+    source : str
+        The master cell's source.
+    markdown : bool
+        Whether it is a Markdown cell (a solution block becomes a note to answer).
+    where : str or Msg
+        Where the cell is, for error messages (default: "cell").
+
+    Examples
+    --------
+    >>> print(student_source("x = 1\\ny = f(x)  # SOLUTION"))
+    x = 1
+    y = ____
+    >>> print(student_source("m = d[d.a > 3]  # SOLUTION: m = d[____]"))
+    m = d[____]
+    >>> print(student_source("### BEGIN SOLUTION\\ndef f(v):\\n    return v\\n### END SOLUTION"))
+    # Your code here / 在此写代码
+    f = ____
+    """
+    where = where or Msg("grading.where_default")
+    out: list[str] = []
+    block: list[str] | None = None
+    block_indent, block_start = "", 0
+    for number, line in enumerate(source.split("\n"), start=1):
+        begin = _BEGIN.match(line)
+        if begin:
+            if block is not None:
+                raise BuildError.of("grading.begin_inside_block", where=where, line=number)
+            block, block_indent, block_start = [], begin.group("indent"), number
+        elif _END.match(line):
+            if block is None:
+                raise BuildError.of("grading.end_without_begin", where=where, line=number)
+            out.extend(_block_lines(block, block_indent, block_start, markdown=markdown,
+                                    where=where))
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line if markdown else _student_line(line, number, where))
+    if block is not None:
+        raise BuildError.of("grading.begin_without_end", where=where, line=block_start)
+    return "\n".join(out)
+
+
+def _cell_id(index: int, source: str) -> str:
+    return "c" + hashlib.sha1(f"{index}\n{source}".encode()).hexdigest()[:8]
+
+
+def _student_cell(cell: Mapping[str, Any], index: int, where: Msg) -> dict[str, Any]:
+    kind = cell["cell_type"]
+    source = student_source(cell["source"], markdown=(kind == "markdown"), where=where)
+    tags = [t for t in cell.get("metadata", {}).get("tags", []) if t != INSTRUCTOR_TAG]
+    new: dict[str, Any] = {
+        "cell_type": kind,
+        "id": str(cell.get("id") or _cell_id(index, cell["source"])),
+        "metadata": {"tags": tags} if tags else {},
+        "source": source,
+    }
+    if kind == "code":
+        new["execution_count"] = None
+        new["outputs"] = []
+        _check_student_code(source, where)
+    elif "attachments" in cell:
+        new["attachments"] = cell["attachments"]
+    return new
+
+
+def _is_check_cell(source: str) -> bool:
+    return bool(source.strip()) and all(
+        _CHECK_CELL.match(ln) for ln in source.strip().splitlines()
+    )
+
+
+def build_student_notebook(master: Mapping[str, Any], *, name: str = "master") -> dict[str, Any]:
+    """The student notebook (a JSON dict) built from a master notebook dict.
+
+    Solutions are replaced by ``____``, instructor cells removed, outputs and
+    execution counts cleared and cell metadata reduced to tags (plus
+    ``deletable: false`` on the setup cell and the ``qN.check()`` cells).
+    """
+    set_key = notebook_set_key(master, name)
+    cells: list[dict[str, Any]] = []
+    for index, cell in enumerate(master["cells"]):
+        if is_instructor_cell(cell):
+            continue
+        new = _student_cell(cell, index, Msg("grading.where_cell", name=name, n=index + 1))
+        if new["cell_type"] == "code":
+            first_code = not any(c["cell_type"] == "code" for c in cells)
+            if first_code or _is_check_cell(new["source"]):
+                new["metadata"]["deletable"] = False
+        cells.append(new)
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "name": "python3",
+            },
+            "language_info": {"name": "python"},
+            "ruralkit": {"exercise_set": set_key} if set_key else {},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def _check_student_code(source: str, where: Msg) -> None:
+    if _MARKER.search(source):
+        raise BuildError.of("grading.marker_left", where=where)
+    if any(ln.lstrip().startswith(("%", "!")) for ln in source.splitlines()):
+        return  # IPython magics are not plain Python
+    try:
+        ast.parse(source)
+    except SyntaxError as exc:
+        raise BuildError.of("grading.student_not_python", where=where, error=exc.msg) from None
+
+
+def _check_no_leak(student: Mapping[str, Any], set_key: str | None, name: str) -> None:
+    """Fail if a line of a question's solution is left in a student code cell."""
+    if set_key is None:
+        return
+    try:
+        exercise_set = get_set(set_key)
+    except Exception:
+        return  # a notebook of no registered set: nothing to compare with
+    code_lines = {
+        ln.strip()
+        for cell in student["cells"]
+        if cell["cell_type"] == "code"
+        for ln in cell["source"].splitlines()
+    }
+    for label, problem in exercise_set.problems(lambda n: None).items():
+        for line in problem.solution.splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and line in code_lines:
+                raise BuildError.of("grading.solution_leaked", name=name, label=label,
+                                    line=repr(line))
+
+
+@dataclass
+class BuildResult:
+    """One master → student build: paths and whether the student file changed."""
+
+    master: Path
+    student: Path
+    changed: bool
+
+
+def build(
+    source_dir: str | Path = "exercises/source",
+    out_dir: str | Path = "exercises",
+    *,
+    check: bool = False,
+) -> list[BuildResult]:
+    """Build the student notebooks from every master ``NN_*.ipynb`` in ``source_dir``.
+
+    Parameters
+    ----------
+    source_dir : path
+        Folder of master notebooks.
+    out_dir : path
+        Folder for the student notebooks (same file names).
+    check : bool
+        Write nothing; report which student notebooks are out of date.
+
+    Returns
+    -------
+    list of BuildResult
+        ``changed`` is true where the student notebook was (or, with ``check``,
+        would be) rewritten.
+    """
+    source_dir, out_dir = Path(source_dir), Path(out_dir)
+    if not source_dir.is_dir():
+        raise BuildError.of("grading.no_source_folder", folder=source_dir)
+    masters = sorted(p for p in source_dir.glob("*.ipynb") if SET_KEY.match(p.name))
+    if not masters:
+        raise BuildError.of("grading.no_masters", folder=source_dir)
+    results = []
+    for master_path in masters:
+        master = read_notebook(master_path)
+        student = build_student_notebook(master, name=master_path.name)
+        _check_no_leak(student, notebook_set_key(master, master_path), master_path.name)
+        text = notebook_text(student)
+        target = out_dir / master_path.name
+        if check:
+            old = target.read_text(encoding="utf-8") if target.exists() else None
+            results.append(BuildResult(master_path, target, old != text))
+        else:
+            results.append(BuildResult(master_path, target, write_if_changed(target, text)))
+    return results
+
+
+def execute_notebook(
+    path: str | Path, *, timeout: int = 300, cwd: str | Path | None = None
+) -> None:
+    """Run a notebook top to bottom and save it with its outputs (for masters).
+
+    Raises :class:`BuildError` naming the cell if a cell fails; the file is then
+    left unchanged.
+    """
+    from nbclient.exceptions import CellExecutionError  # nbclient: only when executing
+
+    path = Path(path)
+    try:
+        execute_in_place(path, timeout=timeout, cwd=cwd)
+    except CellExecutionError as exc:
+        notes = getattr(exc, "__notes__", None)
+        where = notes[-1] if notes else Msg("grading.a_cell_of", path=path)
+        raise BuildError.of("grading.cell_failed", where=where, ename=exc.ename,
+                            evalue=str(exc.evalue)[:300]) from None

@@ -1,0 +1,416 @@
+"""Grading a class: find the submissions, grade each in a worker process, write the reports.
+
+Each submission is copied to a temporary folder and run by its own worker
+process (:mod:`ruralkit.grading.worker`) and kernel: a time limit per cell and
+per notebook, proxies blanked, no network where the OS allows, the kernel as a
+user of its own where the grader runs as root (:mod:`ruralkit.grading.sandbox`).
+The answers are checked in the worker, which never ran the notebook's code.
+Results go to a gradebook CSV and one feedback file per student
+(:mod:`ruralkit.grading.report`).
+
+Examples
+--------
+>>> from pathlib import Path
+>>> _id_from_path(Path("x/s007_00_start_here.ipynb"), "00_start_here")
+'s007'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruralkit.exercises import get_set
+from ruralkit.i18n import RuralkitError, message
+from ruralkit.progress import progress as progress_bar
+
+from .notebooks import notebook_set_key, read_notebook
+from .records import MAX_ATTEMPTS, GradeResult
+from .report import write_feedback, write_gradebook
+from .sandbox import (
+    KernelUser,
+    grader_user_name,
+    kernel_env,
+    kernel_user,
+    kill_group,
+    kill_kernel,
+    kill_uid,
+    sandbox_prefix,
+)
+from .texts import note, plain_number
+
+__all__ = ["collect_submissions", "grade"]
+
+#: The worker a submission is graded by (a module run with ``python -m``).
+WORKER_MODULE = "ruralkit.grading.worker"
+
+_ACTIVE: dict[int, Path] = {}  # running workers: pid -> their kernel's pid file
+_ACTIVE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """How every submission of one :func:`grade` call is run."""
+
+    timeout: float
+    cell_timeout: float
+    grader_timeout: float
+    language: str
+    hidden: bool
+    prefix: list[str]
+    user: KernelUser
+
+    @property
+    def hard_limit(self) -> float:
+        """Seconds after which a worker is killed, whatever it is doing."""
+        return MAX_ATTEMPTS * (self.timeout + self.grader_timeout + 60) + self.grader_timeout
+
+
+def _stop_all_workers() -> None:
+    """Kill every running worker and its kernel (on Ctrl+C or an error in grade())."""
+    with _ACTIVE_LOCK:
+        active = dict(_ACTIVE)
+    for pid, pid_file in active.items():
+        kill_group(pid)
+        kill_kernel(pid_file)
+
+
+def collect_submissions(items: Iterable[str | Path]) -> list[Path]:
+    """Expand folders into the ``*.ipynb`` files inside them (checkpoints skipped)."""
+    paths: list[Path] = []
+    for item in items:
+        item = Path(item)
+        if item.is_dir():
+            paths.extend(
+                p for p in sorted(item.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
+            )
+        elif item.exists():
+            paths.append(item)
+        else:
+            raise RuralkitError.of("grading.submission_missing", path=item)
+    return list(dict.fromkeys(paths))
+
+
+def _id_from_path(path: Path, set_stem: str | None) -> str:
+    """The student id a submission's path gives: the folder of a notebook that keeps
+    the set's own name (``s005/00_start_here.ipynb``), else the file name
+    (``s005.ipynb``, ``s005_00_start_here.ipynb``)."""
+    stem = path.stem
+    if set_stem:
+        keeps_name = stem == set_stem or re.fullmatch(
+            re.escape(set_stem) + r"[\s_.-]*(\(\d+\)|-?copy\d*|副本\d*)?", stem, re.I
+        )
+        if keeps_name and path.parent.name:
+            return path.parent.name
+        for pattern in (re.escape(set_stem) + r"[\s_.-]+(.+)", r"(.+?)[\s_.-]+" +
+                        re.escape(set_stem)):
+            match = re.fullmatch(pattern, stem)
+            if match and match.group(1).strip():
+                return match.group(1).strip()
+    return stem
+
+
+def _set_stem(set_key: str) -> str | None:
+    try:
+        return get_set(set_key).notebook
+    except Exception:
+        return None  # not a registered set: the id comes from the file name alone
+
+
+def _variant_seed(nb: dict[str, Any], meta: dict[str, Any], result: GradeResult,
+                  language: str) -> int | None:
+    seed = meta.get("variant_seed")
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
+        result.notes.append(note("grading.note_bad_seed", language, seed=repr(seed)))
+        seed = None
+    if "variant_seed" not in meta:
+        # metadata lost (another editor?): fall back on the set_variant(<seed>) line
+        for cell in nb["cells"]:
+            found = re.search(r"\bset_variant\((\d+)\)", cell["source"])
+            if cell["cell_type"] == "code" and found:
+                seed = int(found.group(1))
+                result.notes.append(note("grading.note_seed_from_code", language, seed=seed))
+                break
+    return seed
+
+
+def _inspect(
+    path: Path, set_override: str | None, language: str = "en"
+) -> tuple[dict[str, Any] | None, GradeResult]:
+    """Read a submission; a GradeResult with status 'invalid' if it cannot be graded.
+
+    The student id comes from the submission's path (folder or file name, as handed
+    in); a different id in the notebook's metadata is only noted (a copied notebook).
+    """
+    import nbformat  # for its schema; imported when the first notebook is read
+
+    result = GradeResult(str(path), path.stem, set_override, None, "invalid", 0.0)
+    try:
+        nb = read_notebook(path)
+        nbformat.validate(nbformat.from_dict(json.loads(json.dumps(nb))))
+    except Exception as exc:
+        result.notes.append(note("grading.note_unreadable", language,
+                                 error=str(exc).split("\n")[0][:300]))
+        return None, result
+    meta = nb.get("metadata", {}).get("ruralkit", {})
+    meta = meta if isinstance(meta, dict) else {}
+    set_key = set_override or notebook_set_key(nb, path)
+    result.set_key = set_key
+    result.student_id = _id_from_path(path, _set_stem(set_key) if set_key else None)
+    meta_id = meta.get("student_id")
+    if isinstance(meta_id, str) and meta_id and meta_id != result.student_id:
+        result.notes.append(note("grading.note_metadata_id", language, meta_id=meta_id))
+    result.variant_seed = _variant_seed(nb, meta, result, language)
+    if not set_key:
+        result.notes.append(note("grading.note_no_set", language))
+        return None, result
+    return nb, result
+
+
+def _make_box(tmp: Path, ids: tuple[int, int] | None) -> dict[str, Path]:
+    """The folders of one graded run, owned by the kernel's user where there is one.
+
+    ``tmp`` (grader only; others may pass through) holds ``private`` (grader
+    only) and ``box`` (the kernel's) with ``work``, ``home`` and ``.grader``.
+    """
+    box = tmp / "box"
+    home = box / "home"
+    folders = {"private": tmp / "private", "box": box, "work": box / "work", "home": home,
+               "kernel_dir": box / ".grader", "runtime": home / ".runtime",
+               "ipython": home / ".ipython"}
+    for folder in folders.values():
+        folder.mkdir()
+    if ids is not None:
+        os.chmod(tmp, 0o711)
+        for name, folder in folders.items():
+            if name != "private":
+                os.chown(folder, *ids)
+                os.chmod(folder, 0o700)
+    return folders
+
+
+def _run_worker(spec_path: Path, box: dict[str, Path], ids: tuple[int, int] | None,
+                settings: _Settings, result: GradeResult) -> None:
+    """Start the worker process for one submission and wait for it, within the hard limit."""
+    private = box["private"]
+    cmd = [*settings.prefix, sys.executable, "-m", WORKER_MODULE, str(spec_path)]
+    with open(private / "worker.log", "wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=private, env=kernel_env(box["home"], separate_user=ids is not None),
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        with _ACTIVE_LOCK:
+            _ACTIVE[proc.pid] = private / "kernel.pid"
+        try:
+            proc.wait(timeout=settings.hard_limit)
+        except subprocess.TimeoutExpired:
+            kill_group(proc.pid)
+            proc.wait()
+            result.notes.append(note("grading.note_stopped", settings.language,
+                                     seconds=plain_number(settings.hard_limit)))
+        finally:
+            kill_kernel(private / "kernel.pid")
+            if ids is not None and settings.user.mode == "unique":
+                kill_uid(ids[0])
+            with _ACTIVE_LOCK:
+                _ACTIVE.pop(proc.pid, None)
+
+
+def _status(run: dict[str, Any], graded: dict[str, Any] | None) -> str:
+    if run.get("timed_out"):
+        return "timeout"
+    if run.get("crashed"):
+        return "crashed"
+    if graded is None or not graded.get("ok"):
+        return "failed"
+    return "error" if run.get("errors") else "ok"
+
+
+def _read_run(private: Path, result: GradeResult, language: str) -> GradeResult:
+    """Fill ``result`` from what the worker wrote (or say that it wrote nothing)."""
+    out = private / "result.json"
+    if not out.exists():
+        result.status = "failed"
+        tail = (private / "worker.log").read_text(encoding="utf-8", errors="replace")
+        result.notes.append(note("grading.note_could_not_run", language,
+                                 tail=tail[-300:].strip()))
+        return result
+    run = json.loads(out.read_text(encoding="utf-8"))
+    result.timings = run.get("timings", {})
+    result.notes.extend(run.get("notes", []))
+    errors = run.get("errors", [])
+    if errors:
+        listed = "; ".join(f"{e['label']} ({e['ename']})" for e in errors[:6])
+        result.notes.append(note("grading.note_errors_in", language,
+                                 cells=listed + (" …" if len(errors) > 6 else "")))
+    graded = run.get("grade")
+    if graded and graded.get("ok"):
+        result.questions = graded["questions"]
+    elif graded:
+        result.notes.append(note("grading.note_checking_failed", language,
+                                 error=graded.get("error", "?")))
+    result.status = _status(run, graded)
+    return result
+
+
+def _grade_one(path: Path, result: GradeResult, settings: _Settings) -> GradeResult:
+    """Grade one readable submission in a temporary folder of its own."""
+    start = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="ruralkit-grade-"))
+    ids = settings.user.for_submission()
+    try:
+        box = _make_box(tmp, ids)
+        if ids is None:
+            result.notes.append(note("grading.note_same_user", settings.language,
+                                     user=grader_user_name(), reason=settings.user.reason))
+        copy = box["private"] / path.name
+        copy.write_bytes(path.read_bytes())  # the submission itself is only ever read
+        spec = {
+            "notebook": str(copy), "workdir": str(box["work"]), "private": str(box["private"]),
+            "kernel_dir": str(box["kernel_dir"]), "result": str(box["private"] / "result.json"),
+            "token": secrets.token_hex(16), "set": result.set_key, "seed": result.variant_seed,
+            "language": settings.language, "hidden": settings.hidden,
+            "timeout": settings.timeout, "cell_timeout": settings.cell_timeout,
+            "grader_timeout": settings.grader_timeout,
+            "kernel_user": {"uid": ids[0], "gid": ids[1]} if ids else None,
+        }
+        spec_path = box["private"] / "spec.json"
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        _run_worker(spec_path, box, ids, settings, result)
+        return _read_run(box["private"], result, settings.language)
+    finally:
+        result.seconds = time.monotonic() - start
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _flag_duplicates(results: Sequence[GradeResult], language: str = "en") -> None:
+    seen: dict[str, list[GradeResult]] = {}
+    for r in results:
+        seen.setdefault(r.student_id, []).append(r)
+    for sid, group in seen.items():
+        if len(group) > 1:
+            for r in group:
+                r.notes.append(note("grading.note_duplicates", language, n=len(group), sid=sid))
+
+
+def _grade_all(paths: list[Path], set_key: str | None, settings: _Settings, jobs: int,
+               show: bool) -> list[GradeResult]:
+    """Grade ``paths``, ``jobs`` at a time, counting them on a progress bar."""
+
+    def task(i: int, path: Path) -> tuple[int, GradeResult]:
+        nb, result = _inspect(path, set_key, settings.language)
+        if nb is not None:
+            result = _grade_one(path, result, settings)
+        return i, result
+
+    results: dict[int, GradeResult] = {}
+    pool = ThreadPoolExecutor(max_workers=max(1, int(jobs)))
+    try:
+        with progress_bar(len(paths), enabled=show, unit="notebook") as bar:
+            futures = [pool.submit(task, i, p) for i, p in enumerate(paths)]
+            for future in as_completed(futures):
+                i, result = future.result()
+                results[i] = result
+                bar.advance(message("grading.progress_item", student=result.student_id,
+                                    status=result.status, seconds=f"{result.seconds:.1f}"))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_all_workers()
+        raise
+    pool.shutdown()
+    return [results[i] for i in range(len(paths))]
+
+
+def grade(
+    submissions: Iterable[str | Path],
+    *,
+    out: str | Path | None = "gradebook.csv",
+    timeout: float = 60,
+    cell_timeout: float | None = None,
+    jobs: int = 1,
+    set_key: str | None = None,
+    language: str = "en",
+    hidden: bool = True,
+    grader_timeout: float = 60,
+    progress: bool = True,
+    feedback: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> list[GradeResult]:
+    """Grade notebooks; write a gradebook CSV and a feedback file per student.
+
+    Parameters
+    ----------
+    submissions : paths
+        Notebook files or folders of them.
+    out : path, optional
+        The gradebook CSV; feedback files go to ``<out stem>_feedback/`` beside it.
+        ``None`` writes nothing.
+    timeout : float
+        Seconds a notebook's own cells may run altogether (per run; a notebook
+        whose kernel crashes, or does not stop when interrupted, is re-run without
+        the offending cell, at most ``MAX_ATTEMPTS`` times).
+    cell_timeout : float, optional
+        Seconds one cell may run; a cell still running then is interrupted and
+        the cells after it run as usual (an endless loop costs only that cell).
+        Default: ``min(30, timeout / 2)``.
+    jobs : int
+        Notebooks graded at the same time (each in its own process and kernel).
+    set_key : str, optional
+        The exercise set, when the notebooks do not say (metadata or ``NN_`` name).
+    language : {"en", "zh"}
+        Language of the notes and of the feedback files.
+    hidden : bool
+        Run the hidden tests.
+    grader_timeout : float
+        Seconds allowed for handing over the answers, and again for the checks.
+    progress : bool
+        Say what the grader does, and count the notebooks on a progress bar
+        (``tqdm``; one line per notebook when standard error is not a terminal).
+    feedback : bool
+        Write the feedback files beside the gradebook.
+    log : callable, optional
+        Where the opening line goes (default: standard error).
+
+    Returns
+    -------
+    list of GradeResult
+        One per submission, in the order given.
+    """
+    paths = collect_submissions(submissions)
+    if not paths:
+        raise RuralkitError.of("grading.no_notebooks")
+    if set_key is not None:
+        set_key = f"{int(set_key):02d}"
+    if cell_timeout is None:
+        cell_timeout = min(30.0, max(1.0, timeout / 2))
+    prefix, sandbox = sandbox_prefix()
+    settings = _Settings(
+        timeout=timeout, cell_timeout=max(1.0, min(float(cell_timeout), float(timeout))),
+        grader_timeout=grader_timeout, language=language, hidden=hidden, prefix=prefix,
+        user=kernel_user(prefix),
+    )
+    if progress:
+        say = log or (lambda text: print(text, file=sys.stderr))
+        say(message("grading.progress_start", n=len(paths), jobs=jobs, network=sandbox,
+                    user=settings.user.describe()))
+    ordered = _grade_all(paths, set_key, settings, jobs, progress)
+    _flag_duplicates(ordered, language)
+    if out is not None:
+        write_gradebook(ordered, out)
+        if feedback:
+            write_feedback(ordered, Path(out).with_name(Path(out).stem + "_feedback"), language)
+    return ordered

@@ -1,0 +1,333 @@
+"""Where and as whom a graded notebook runs: no network, a user of its own, a clean environment.
+
+- :func:`sandbox_prefix`: a command prefix that runs a process without network
+  (a new network namespace with ``unshare`` on Linux), and what it does, in words;
+- :func:`kernel_user`: who the kernels run as (a fresh uid per notebook when the
+  grader is root, checked by starting Python as that user), and :class:`KernelUser`;
+- :class:`SandboxKernelManager` (from :func:`kernel_manager_class`): starts the
+  kernel as that user, through :func:`drop_command`;
+- :func:`kernel_env`: the environment of the worker and its kernel (proxies
+  blanked, a temporary home, the grader's own ``ruralkit`` first on the path);
+- :func:`kill_group`, :func:`kill_kernel`, :func:`kill_uid`: ending what a run left.
+
+Examples
+--------
+>>> user = KernelUser("same", reason="RURALKIT_GRADE_USER=same")
+>>> user.for_submission() is None
+True
+>>> user.describe().render("en")
+"the grader's own user (RURALKIT_GRADE_USER=same)"
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruralkit.i18n import Msg, message
+from ruralkit.notebook_run import kernel_env as notebook_kernel_env
+
+__all__ = [
+    "KernelUser",
+    "drop_command",
+    "grader_user_name",
+    "kernel_env",
+    "kernel_manager_class",
+    "kernel_user",
+    "kill_group",
+    "kill_kernel",
+    "kill_uid",
+    "sandbox_prefix",
+]
+
+# Started as root, this drops to the grading user and starts the kernel in its place.
+_DROP_PRIVILEGES = """\
+import os, sys
+uid, gid = int(sys.argv[1]), int(sys.argv[2])
+program = None
+if os.path.isabs(sys.argv[3]) and os.execve in os.supports_fd:
+    # opened before dropping privileges: runs an interpreter installed where only root
+    # may look (e.g. under /root), as long as the files it then reads are readable
+    program = os.open(sys.argv[3], os.O_RDONLY)
+os.setgroups([])
+os.setgid(gid)
+os.setuid(uid)
+if os.getuid() != uid or os.geteuid() != uid:
+    sys.exit("could not drop privileges")
+try:
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+except Exception:
+    pass
+try:
+    import resource
+    for limit, value in ((resource.RLIMIT_NPROC, 512), (resource.RLIMIT_FSIZE, 1 << 30)):
+        resource.setrlimit(limit, (value, value))
+except Exception:
+    pass
+os.umask(0o077)
+if program is not None:
+    os.execve(program, sys.argv[3:], os.environ)
+os.execvp(sys.argv[3], sys.argv[3:])
+"""
+
+# Kernels run as a user of their own: a uid from this range (no account needed), one per
+# submission, so that notebooks graded at the same time cannot touch each other's files.
+_UID_BASE = 1_600_000_000
+_UID_SPAN = 100_000_000
+
+_PROXY_VARS = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy")
+
+
+def drop_command(uid: int, gid: int) -> list[str]:
+    """A command prefix that runs the rest of the command as ``uid``/``gid``."""
+    return [sys.executable, "-I", "-S", "-c", _DROP_PRIVILEGES, str(uid), str(gid)]
+
+
+_MANAGER_CLASS: Any = None
+
+
+def kernel_manager_class() -> Any:
+    """A kernel manager that starts the kernel as another user, if one is set.
+
+    Made on first use: jupyter_client is imported only in the worker process.
+    """
+    global _MANAGER_CLASS
+    if _MANAGER_CLASS is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class SandboxKernelManager(AsyncKernelManager):
+            kernel_uid: int | None = None
+            kernel_gid: int | None = None
+
+            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                cmd = super().format_kernel_cmd(extra_arguments)
+                if self.kernel_uid is None or self.kernel_gid is None:
+                    return cmd
+                os.chown(self.connection_file, self.kernel_uid, self.kernel_gid)
+                return [*drop_command(self.kernel_uid, self.kernel_gid), *cmd]
+
+        _MANAGER_CLASS = SandboxKernelManager
+    return _MANAGER_CLASS
+
+
+def sandbox_prefix() -> tuple[list[str], Msg]:
+    """Command prefix that runs a process without network, and a description."""
+    if os.environ.get("RURALKIT_GRADE_NO_SANDBOX"):
+        return [], Msg("grading.network_sandbox_off")
+    unshare = shutil.which("unshare")
+    if sys.platform.startswith("linux") and unshare:
+        for prefix in ([unshare, "--net"], [unshare, "--map-root-user", "--net"]):
+            try:
+                ok = subprocess.run(
+                    [*prefix, "true"], capture_output=True, timeout=10
+                ).returncode == 0
+            except (OSError, subprocess.SubprocessError):
+                ok = False
+            if ok:
+                return prefix, Msg("grading.network_blocked", how=" ".join(prefix[1:]))
+    return [], Msg("grading.network_not_blocked")
+
+
+@dataclass
+class KernelUser:
+    """Who the graded kernels run as: ``mode`` is "unique" (a fresh uid per
+    submission), "fixed" (one given user, e.g. nobody) or "same" (the grader's own
+    user, with ``reason`` saying why)."""
+
+    mode: str
+    uid: int | None = None
+    gid: int | None = None
+    reason: Msg | str = ""
+
+    def for_submission(self) -> tuple[int, int] | None:
+        """The (uid, gid) for the next submission; ``None``: do not change user."""
+        if self.mode == "unique":
+            uid = _UID_BASE + secrets.randbelow(_UID_SPAN)
+            return uid, uid
+        if self.mode == "fixed" and self.uid is not None and self.gid is not None:
+            return self.uid, self.gid
+        return None
+
+    def describe(self) -> Msg:
+        """Who the notebooks run as, in words."""
+        if self.mode == "unique":
+            return Msg("grading.user_unique")
+        if self.mode == "fixed":
+            return Msg("grading.user_fixed", uid=self.uid)
+        return Msg("grading.user_same", reason=self.reason)
+
+
+def grader_user_name() -> str:
+    """The name of the user the grader runs as (its uid where there is no name)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except Exception:
+        return str(getattr(os, "geteuid", lambda: "?")())
+
+
+def _candidates(setting: str) -> list[KernelUser] | KernelUser:
+    """The users to try (or the reason not to change user) for ``RURALKIT_GRADE_USER``."""
+    import pwd
+
+    try:
+        if setting:
+            entry = pwd.getpwuid(int(setting)) if setting.isdigit() else pwd.getpwnam(setting)
+            return [KernelUser("fixed", entry.pw_uid, entry.pw_gid)]
+    except (KeyError, ValueError):
+        return KernelUser("same", reason=Msg("grading.user_unknown", user=repr(setting)))
+    candidates = [KernelUser("unique")]
+    try:
+        entry = pwd.getpwnam("nobody")
+        candidates.append(KernelUser("fixed", entry.pw_uid, entry.pw_gid))
+    except KeyError:
+        pass
+    return candidates
+
+
+def kernel_user(prefix: Sequence[str]) -> KernelUser:
+    """Find a user to run kernels as, and check that Python starts as that user.
+
+    Needs root (to change user) on a POSIX system. ``RURALKIT_GRADE_USER`` chooses:
+    unset (a fresh uid per notebook, else ``nobody``), a user name or uid, or
+    ``same`` (do not change user).
+    """
+    setting = os.environ.get("RURALKIT_GRADE_USER", "").strip()
+    if setting.lower() in {"same", "off", "none", "no"}:
+        return KernelUser("same", reason="RURALKIT_GRADE_USER=" + setting)
+    if not hasattr(os, "geteuid") or not hasattr(os, "setuid"):
+        return KernelUser("same", reason=Msg("grading.user_system_cannot"))
+    if os.geteuid() != 0:
+        return KernelUser("same", reason=Msg("grading.user_not_root"))
+    candidates = _candidates(setting)
+    if isinstance(candidates, KernelUser):
+        return candidates
+    problems = []
+    for candidate in candidates:
+        ids = candidate.for_submission()
+        assert ids is not None
+        problem = _probe_user(prefix, *ids)
+        if problem is None:
+            return candidate
+        problems.append(problem)
+    return KernelUser("same", reason=Msg("grading.user_python_failed",
+                                         problems="; ".join(problems)[:200]))
+
+
+def _probe_user(prefix: Sequence[str], uid: int, gid: int) -> str | None:
+    """``None`` if a kernel's Python starts as ``uid`` and imports what grading needs."""
+    tmp = Path(tempfile.mkdtemp(prefix="ruralkit-probe-"))
+    try:
+        home = tmp / "home"
+        home.mkdir()
+        os.chmod(tmp, 0o711)
+        os.chown(home, uid, gid)
+        code = ("import os, ipykernel_launcher, pandas, matplotlib, ruralkit.exercises.answers;"
+                f"assert os.getuid() == {uid}")
+        done = subprocess.run(
+            [*prefix, *drop_command(uid, gid), sys.executable, "-c", code],
+            cwd=home, env=kernel_env(home, separate_user=True), capture_output=True,
+            timeout=120, stdin=subprocess.DEVNULL,
+        )
+        if done.returncode != 0:
+            tail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            return (tail[-1] if tail else message("grading.exit_code", code=done.returncode))[:150]
+        return None
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"{type(exc).__name__}: {exc}"[:150]
+    finally:
+        kill_uid(uid)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _processes_of(uid: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status", encoding="ascii", errors="replace") as fh:
+                uids = next((ln.split()[1:] for ln in fh if ln.startswith("Uid:")), [])
+        except OSError:
+            continue
+        if str(uid) in uids:
+            pids.append(int(entry))
+    return pids
+
+
+def kill_uid(uid: int) -> None:
+    """Kill every process of ``uid`` (only used with a uid made for one submission)."""
+    if uid < _UID_BASE or not os.path.isdir("/proc"):
+        return
+    for _ in range(3):
+        pids = _processes_of(uid)
+        if not pids:
+            return
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.05)
+
+
+def kill_group(pid: int) -> None:
+    """Kill the process group of ``pid`` (a worker started in a session of its own)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def kill_kernel(pid_file: Path) -> None:
+    """Kill the kernel whose pid a worker wrote to ``pid_file`` (and its group)."""
+    try:
+        pid = int(pid_file.read_text())
+    except (OSError, ValueError):
+        return
+    for kill in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            kill()
+        except (ProcessLookupError, PermissionError, OSError):
+            pass
+
+
+def kernel_env(home: Path, *, separate_user: bool = False) -> dict[str, str]:
+    """The environment of a grading worker and its kernel.
+
+    The folder holding the grader's own ``ruralkit`` package comes first on
+    ``PYTHONPATH`` (never an ambient one, e.g. another checkout installed in the
+    environment), proxies are blanked, and home, temporary and runtime folders
+    point into ``home``.
+    """
+    env = notebook_kernel_env()
+    for var in _PROXY_VARS:
+        env[var] = ""
+        env[var.upper()] = ""
+    if separate_user:
+        # the kernel's user cannot read the grader's caches; it keeps its own
+        env["XDG_CACHE_HOME"] = str(home / ".cache")
+        env["USER"] = env["LOGNAME"] = "ruralkit-student"
+        env.pop("MPLCONFIGDIR", None)
+    else:
+        cache = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        env["XDG_CACHE_HOME"] = cache  # shared caches (matplotlib fonts) keep working
+    env["HOME"] = str(home)  # '~' in a submission points into the temporary folder
+    env["TMPDIR"] = str(home)
+    env["IPYTHONDIR"] = str(home / ".ipython")
+    env["JUPYTER_RUNTIME_DIR"] = str(home / ".runtime")
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    env.pop("JPY_PARENT_PID", None)
+    return env
