@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ruralkit.i18n import Msg
+from ruralkit.i18n import Msg, join
 
 from .facts import Opaque
 
@@ -313,9 +313,7 @@ def _values_problem(
             parts.append(Msg("exercises.value_at", **fields))
         else:
             parts.append(Msg("exercises.value_at_column", column=column, **fields))
-    details = parts[0]
-    for part in parts[1:]:
-        details = details + Msg.from_texts({"en": "; ", "zh": "；"}) + part
+    details = join(parts, "core.separator_clauses")
     if len(positions) > MAX_DETAILS:
         details = details + Msg("exercises.and_more", n=len(positions) - MAX_DETAILS)
     return Msg("exercises.values_wrong", name=name, details=details)

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ruralkit.i18n import Msg, RuralkitError
+from ruralkit.i18n import Msg, RuralkitError, join
 
 from .notebooks import notebook_text, read_notebook, source_text, write_if_changed
 from .texts import both_languages
@@ -102,8 +102,7 @@ def _roster_rows(path: Path, lines: list[str], delimiter: str) -> Iterator[tuple
     name_col = _pick_column([c for c in columns if c != id_col], NAME_COLUMNS)
     if id_col is None:
         named = [repr(c) for c in columns if c]
-        found = (Msg.from_texts({"en": ", ".join(named), "zh": "、".join(named)}) if named
-                 else Msg("grading.nothing_found"))
+        found = join(named) if named else Msg("grading.nothing_found")
         raise _roster_error(path, "grading.roster_no_id_column", found=found)
     for line, row in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()

@@ -24,7 +24,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .catalogue import catalogue_texts, domains
@@ -36,6 +36,7 @@ __all__ = [
     "as_msg",
     "domains",
     "get_language",
+    "join",
     "message",
     "pick",
     "set_language",
@@ -161,6 +162,22 @@ def as_msg(text: Msg | Mapping[str, str] | str | None) -> Msg:
     if text is None:
         return Msg.from_texts("")
     return Msg.from_texts(text)
+
+
+def join(parts: Iterable[Msg | str], separator: str = "core.separator_list") -> Msg:
+    """The parts one after another, with the language's own separator between them.
+
+    ``separator`` is a catalogue key: ``"core.separator_list"`` (", " / "、") for
+    a list of names, ``"core.separator_clauses"`` ("; " / "；") for clauses.
+
+    Examples
+    --------
+    >>> join(["'id'", "'name'"]).render("zh")
+    "'id'、'name'"
+    """
+    sep, items = Msg(separator), [as_msg(p) for p in parts]
+    return Msg.from_texts({lang: sep.render(lang).join(m.render(lang) for m in items)
+                           for lang in LANGUAGES})
 
 
 def message(key: str, /, **fields: Any) -> str:
