@@ -180,7 +180,11 @@ def _exercises_new(args: argparse.Namespace) -> int:
             str(into), os.environ.get(PATH_VARIABLE, "")]))
     grading.execute_notebook(paths[-1], timeout=args.timeout)  # runs its self-test
     grading.build(source, out)
-    _say(message("exercises.scaffold_done", key=args.key, files=", ".join(map(str, paths))))
+    build = "ruralkit exercises build"
+    if into:
+        build = f"{PATH_VARIABLE}={into} {build} --source {source} --out {out}"
+    _say(message("exercises.scaffold_done", key=args.key, files=", ".join(map(str, paths)),
+                 build=build))
     return 0
 
 
