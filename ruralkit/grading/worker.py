@@ -6,8 +6,8 @@ kernel (as another user where possible); this process never runs any of them.
 A cell still running at the cell time limit is interrupted and the next cells
 run; a kernel that crashes, or does not stop when interrupted, is restarted and
 the notebook run again without that cell (at most ``MAX_ATTEMPTS`` runs).
-After the cells, a last cell hands the answers over; they are read back with a
-restricted unpickler and checked here. The result goes to the spec's
+After the cells, a last cell hands the answers over as bounded plain JSON data;
+they are read back with a strict decoder and checked here. The result goes to the spec's
 ``result`` file as JSON.
 """
 
