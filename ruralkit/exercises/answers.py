@@ -45,14 +45,18 @@ Examples
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .charts import chart_facts
 from .codec import decode, encode
 from .codec_base import LIMITS, Budget, CannotEncode, HandoverError, Limits, load_json, scan
+from .engine import PlotProblem
 from .facts import Facts, Opaque, OpaqueCallable
 from .names import MAX_NAMES, data_names
 from .placeholder import is_placeholder
@@ -66,6 +70,8 @@ __all__ = [
     "OpaqueCallable",
     "AnswerFileError",
     "export_answers",
+    "export_listed",
+    "listed_entries",
     "read_answers",
     "dumps_value",
     "loads_value",
@@ -115,9 +121,9 @@ class _Room:
         return True
 
 
-def _entry(problem: Any, value: Any, room: _Room) -> dict[str, Any]:
+def _entry(export: Callable[[Any], Any], value: Any, room: _Room) -> dict[str, Any]:
     try:
-        exported = problem.export(value)
+        exported = export(value)
     except Exception:
         exported = Opaque.of(value)
     try:
@@ -153,13 +159,72 @@ def export_answers(
             elif is_placeholder(namespace[var]):
                 answers[var] = {"state": "placeholder"}
             else:
-                answers[var] = _entry(problem, namespace[var], room)
+                answers[var] = _entry(problem.export, namespace[var], room)
+    _write(answers, namespace, out=out, token=token)
+
+
+def _write(answers: dict[str, Any], namespace: Mapping[str, Any], *, out: str,
+           token: str) -> None:
     payload = {"format": FORMAT, "version": VERSION, "token": token, "answers": answers,
                "names": data_names(namespace)[:MAX_NAMES]}
     tmp = out + ".part"
     with open(tmp, "w", encoding="ascii") as fh:
         json.dump(payload, fh)
     os.replace(tmp, out)
+
+
+# --------------------------------------------------------------------------- assessment
+_FACTS_MODULE = re.compile(r"^ruralkit\.exercises\.[a-z_][a-z0-9_]*$")
+_SET_MODULE = re.compile(r"\.set\d\d$")
+
+
+def listed_entries(exercise_set: Any) -> list[dict[str, Any]]:
+    """Grader side: what the last cell of an assessment notebook needs to hand the answers
+    over without importing the set module: each answer variable, whether it is a chart,
+    and the module and kind of the :class:`Facts` that read it (if any)."""
+    entries: dict[str, dict[str, Any]] = {}
+    for problem in exercise_set.problems(lambda name: None).values():
+        facts = getattr(problem, "_facts", None)
+        for var in problem.var_names:
+            entries.setdefault(var, {
+                "var": var, "chart": isinstance(problem, PlotProblem),
+                "facts": [facts.__module__, facts.kind] if facts is not None else None})
+    return list(entries.values())
+
+
+def _listed_export(entry: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """The export of one listed variable (as :meth:`Problem.export` would do it)."""
+    if entry.get("chart"):
+        return lambda value: value if chart_facts(value) is None else chart_facts(value)
+    facts = entry.get("facts")
+    if not facts:
+        return lambda value: value
+    module, kind = str(facts[0]), str(facts[1])
+    if _FACTS_MODULE.match(module) and not _SET_MODULE.search(module):
+        importlib.import_module(module)  # registers its Facts; never a set module
+    reader = Facts._registry.get(kind)
+    if reader is None:
+        return lambda value: value
+    return lambda value: reader.take(value) if reader.accepts(value) else value
+
+
+def export_listed(entries: Sequence[Mapping[str, Any]], namespace: Mapping[str, Any], *,
+                  out: str, token: str, limits: Limits = LIMITS) -> None:
+    """Kernel side, assessment: like :func:`export_answers`, for the variables ``entries``
+    list (see :func:`listed_entries`); the set module is never imported."""
+    answers: dict[str, dict[str, Any]] = {}
+    room = _Room(limits)
+    for entry in entries:
+        var = str(entry.get("var", ""))
+        if not var.isidentifier() or var in answers:
+            continue
+        if var not in namespace:
+            answers[var] = {"state": "missing"}
+        elif is_placeholder(namespace[var]):
+            answers[var] = {"state": "placeholder"}
+        else:
+            answers[var] = _entry(_listed_export(entry), namespace[var], room)
+    _write(answers, namespace, out=out, token=token)
 
 
 # =========================================================================== grader side

@@ -119,3 +119,40 @@ def test_old_pickled_files_are_refused(tmp_path):
         "state": "value", "type": "int", "pickle": pickle.dumps(1).hex()}}})
     with pytest.raises(answers.AnswerFileError):
         answers.read_answers(_write(tmp_path, old), "t")
+
+
+_NO_SET_MODULES = r'''
+import importlib.abc, json, re, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if re.match(r"ruralkit\.exercises\.set\d\d$", name):
+            raise ImportError("the set module must not be imported: " + name)
+sys.meta_path.insert(0, Block())
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import ruralkit as rk
+from ruralkit.exercises.answers import export_listed
+_, ax = plt.subplots()
+ax.bar(["a"], [1])
+namespace = {"design": rk.survey_design(rk.load_trust_survey()), "ax": ax, "safe": 1}
+export_listed(json.loads(sys.argv[1]), namespace, out=sys.argv[2], token="t")
+print(sorted(m for m in sys.modules if re.match(r"ruralkit\.exercises\.set\d\d$", m)))
+'''
+
+
+def test_the_listed_export_of_an_assessment_never_imports_a_set_module(tmp_path):
+    import subprocess
+    import sys
+
+    entries = answers.listed_entries(get_set("01")) + answers.listed_entries(get_set("00"))
+    out = str(tmp_path / "answers.json")
+    run = subprocess.run([sys.executable, "-c", _NO_SET_MODULES, json.dumps(entries), out],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "[]"
+    values, _, _ = answers.read_answers(out, "t")
+    assert type(values["design"]).__name__ == "DesignFacts"
+    assert type(values["ax"]).__name__ == "ChartFacts" and values["safe"] == 1
+    rows = {r["question"]: r for r in get_set("01").grade(dict(values))}
+    assert rows["q1"]["status"] == "correct"
