@@ -5,6 +5,7 @@
     ruralkit data build [--seed N] [--out DIR]      write the county's CSV tables
     ruralkit data check [DIR]                        check the CSVs against the generator
     ruralkit exercises build [--check] [--execute]   masters -> student notebooks
+    ruralkit exercises build --assessment            ... for graded work (exercises/assessment)
     ruralkit exercises variants --roster roster.csv --set 00 --out DIR [--salt TEXT]
     ruralkit exercises grade SUBMISSION... --out gradebook.csv [--timeout 60]
                              [--cell-timeout 30] [--jobs N]
@@ -96,7 +97,8 @@ def _exercises_build(args: argparse.Namespace) -> int:
         for master in sorted(Path(args.source).glob("[0-9][0-9]_*.ipynb")):
             print(printable(message("cli.executing", path=master)), file=sys.stderr)
             grading.execute_notebook(master, timeout=args.timeout)
-    results = grading.build(args.source, args.out, check=args.check)
+    results = grading.build(args.source, args.out, check=args.check,
+                            assessment=args.assessment)
     for r in results:
         state = message(_BUILD_STATES[(bool(args.check), r.changed)])
         _say(message("cli.build_line", path=r.student, state=state))
@@ -227,8 +229,9 @@ COMMANDS: tuple[Command, ...] = (
     )),
     Command("exercises", "build", "cli.help_build", _exercises_build, (
         arg("--source", default="exercises/source", help="cli.help_build_source"),
-        arg("--out", default="exercises", help="cli.help_build_out"),
+        arg("--out", default=None, help="cli.help_build_out"),
         arg("--check", action="store_true", help="cli.help_build_check"),
+        arg("--assessment", action="store_true", help="cli.help_build_assessment"),
         arg("--execute", action="store_true", help="cli.help_build_execute"),
         arg("--timeout", type=int, default=300, help="cli.help_build_timeout"),
     )),

@@ -55,3 +55,62 @@ def test_build_without_masters_says_what_to_do(tmp_path):
         grading.build(tmp_path / "none", tmp_path / "out")
     with pytest.raises(grading.BuildError, match="no master notebooks named NN_name.ipynb"):
         grading.build(tmp_path, tmp_path / "out")
+
+
+# =========================================================================== assessment
+def _setup_master(*extra):
+    cells = [{"cell_type": "code", "metadata": {}, "source":
+              "import ruralkit as rk\nfrom ruralkit.exercises.set00 import ____, q1, q2\n"},
+             {"cell_type": "code", "metadata": {}, "source": "# q1.hint()\n# q1.solution()"},
+             {"cell_type": "code", "metadata": {}, "source":
+              "n_villages = len(villages)  # SOLUTION\nq2.hint()\nq2.check()"}, *extra]
+    return {"cells": cells, "metadata": {"ruralkit": {"exercise_set": "00"}}, "nbformat": 4}
+
+
+def test_the_assessment_build_has_no_hints_solutions_or_set_module(monkeypatch):
+    from ruralkit.exercises import mode
+
+    monkeypatch.setitem(mode._state, "locked", False)
+    monkeypatch.setenv(mode.MODE_VARIABLE, "practice")  # restored after the test
+    nb = grading.build_student_notebook(_setup_master(), name="00_x.ipynb", mode="assessment")
+    assert nb["metadata"]["ruralkit"] == {"exercise_set": "00", "mode": "assessment"}
+    assert "Assessment" in nb["cells"][0]["source"] and "测验" in nb["cells"][0]["source"]
+    code = [c["source"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert len(code) == 2  # the cell of hint and solution calls is gone
+    assert "from ruralkit.exercises.recording import assessment_questions" in code[0]
+    assert '"q2": ["n_villages"],' in code[0] and "set00" not in "".join(code)
+    assert code[1] == "n_villages = ____\nq2.check()"
+    namespace: dict = {}
+    exec(code[0], namespace)  # the setup cell binds without the set module
+    assert type(namespace["q8"]).__name__ == "RecordingView" and mode.locked()
+
+
+def test_the_practice_build_is_unchanged_by_the_assessment_mode():
+    nb = grading.build_student_notebook(_setup_master(), name="00_x.ipynb")
+    assert nb["metadata"]["ruralkit"] == {"exercise_set": "00"} and len(nb["cells"]) == 3
+
+
+@pytest.mark.parametrize("master, key", [
+    ({"cells": [], "metadata": {}, "nbformat": 4}, "grading.assessment_no_set"),
+    ({"cells": [{"cell_type": "code", "metadata": {}, "source": "x = 1"}],
+      "metadata": {"ruralkit": {"exercise_set": "00"}}, "nbformat": 4},
+     "grading.assessment_no_setup"),
+    (_setup_master({"cell_type": "code", "metadata": {}, "source": "print(q1.solution())"}),
+     "grading.assessment_leftover"),
+])
+def test_an_assessment_that_cannot_be_built_says_why(master, key):
+    with pytest.raises(grading.BuildError) as caught:
+        grading.build_student_notebook(master, name="x.ipynb", mode="assessment")
+    assert caught.value.msg.key == key
+
+
+def test_the_assessment_build_writes_its_own_folder(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "exercises" / "source"
+    monkeypatch.chdir(tmp_path)
+    results = grading.build(source, assessment=True)
+    assert [r.student for r in results] == [Path("exercises/assessment") / p.name
+                                            for p in sorted(source.glob("0*.ipynb"))]
+    again = grading.build(source, assessment=True, check=True)
+    assert not any(r.changed for r in again)

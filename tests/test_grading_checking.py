@@ -29,26 +29,32 @@ def test_check_answers_checks_in_this_process():
         grading.check_answers("42", {}, seed=None, language="en", hidden=True)
 
 
+def _payload(answers, token="t", names=()):
+    return {"format": "ruralkit-answers", "version": 2, "token": token, "answers": answers,
+            "names": list(names)}
+
+
 def test_the_answer_reader_refuses_code_and_foreign_files(tmp_path):
-    """A: a crafted answer file cannot run code in the grader."""
+    """A: a crafted answer file cannot run code in the grader: pickles are not read at all."""
     marker = tmp_path / "ran.txt"
 
     class Evil:
         def __reduce__(self):
             return (os.system, (f"touch {marker}",))
 
-    with pytest.raises(pickle.UnpicklingError):
+    with pytest.raises(answers.AnswerFileError):
         answers.loads_value(pickle.dumps(Evil()))
     assert not marker.exists()
-    payload = {"token": "t", "names": ["n_village", "os.system"],
-               "answers": {"n_villages": {"state": "value", "type": "Evil",
-                                          "pickle": base64.b64encode(pickle.dumps(Evil()))
-                                          .decode()},
-                           "villages": {"state": "placeholder"}}}
+    evil = base64.b64encode(pickle.dumps(Evil())).decode()
+    payload = _payload({"n_villages": {"state": "value", "type": "Evil",
+                                       "value": {"$": "pickle", "b64": evil}},
+                        "villages": {"state": "placeholder"}},
+                       names=["n_village", "os.system"])
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(payload), encoding="utf-8")
     values, placeholders, names = answers.read_answers(str(path), "t")
     assert values["n_villages"].unreadable and placeholders == {"villages"}
+    assert values["n_villages"].type_name == "Evil"
     assert names == ["n_village"] and not marker.exists()
     with pytest.raises(answers.AnswerFileError, match="not written by this grading run"):
         answers.read_answers(str(path), "other token")
@@ -56,6 +62,23 @@ def test_the_answer_reader_refuses_code_and_foreign_files(tmp_path):
     link.symlink_to(path)
     with pytest.raises(answers.AnswerFileError):
         answers.read_answers(str(link), "t")
+
+
+def test_check_exported_notes_a_malformed_answer_file_and_never_raises(tmp_path):
+    """A 100-byte file declaring a huge array, or deep nesting: a note, no allocation."""
+    path = tmp_path / "answers.json"
+    huge = {"$": "ndarray", "dtype": "|u1", "shape": [2**31], "b64": ""}
+    path.write_text(json.dumps(_payload({"n_villages": {"state": "value", "type": "x",
+                                                        "value": huge}})), "utf-8")
+    graded = check_exported(_spec(language="en"), [], {}, [], str(path), [])
+    assert graded["ok"] is True
+    assert graded["questions"][1]["status"] == "incorrect"
+    path.write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    notes: list[str] = []
+    graded = check_exported(_spec(language="en"), [], {}, [], str(path), notes)
+    assert graded["ok"] is False
+    assert notes == ["the answers could not be collected from the notebook: the answer "
+                     "file is nested more than 32 levels deep"]
 
 
 def _spec(**changes):
@@ -66,7 +89,7 @@ def _spec(**changes):
 
 def test_check_exported_notes_a_foreign_answer_file_in_the_grading_language(tmp_path):
     path = tmp_path / "answers.json"
-    path.write_text(json.dumps({"token": "other", "names": [], "answers": {}}), "utf-8")
+    path.write_text(json.dumps(_payload({}, token="other")), "utf-8")
     notes: list[str] = []
     graded = check_exported(_spec(), [], {}, [], str(path), notes)
     assert graded["ok"] is False
@@ -75,8 +98,7 @@ def test_check_exported_notes_a_foreign_answer_file_in_the_grading_language(tmp_
 
 def test_check_exported_checks_the_handed_over_answers_and_says_why_one_is_missing(tmp_path):
     path = tmp_path / "answers.json"
-    payload = {"token": "t", "names": ["n_villages"],
-               "answers": {"n_villages": {"state": "placeholder"}}}
+    payload = _payload({"n_villages": {"state": "placeholder"}}, names=["n_villages"])
     path.write_text(json.dumps(payload), "utf-8")
     cells = [{"cell_type": "code", "id": "q1-answer", "source": "villages = rk.load_villages()"}]
     outcomes = {0: {"status": "error", "ename": "NameError", "evalue": "name 'rk' is not defined"}}
@@ -97,7 +119,7 @@ def test_check_exported_never_raises_and_stops_slow_checks(tmp_path, monkeypatch
     from ruralkit.grading import checking
 
     path = tmp_path / "answers.json"
-    path.write_text(json.dumps({"token": "t", "names": [], "answers": {}}), "utf-8")
+    path.write_text(json.dumps(_payload({})), "utf-8")
     monkeypatch.setattr(checking, "check_answers", lambda *a, **k: time.sleep(5))
     start = time.monotonic()
     graded = check_exported(_spec(language="en", grader_timeout=0.5), [], {}, [], str(path), [])

@@ -22,7 +22,8 @@ set"): the master notebook (questions and ``# SOLUTION`` code), the content file
 Modules, leaves first (dependencies run one way): ``placeholder``, ``facts``,
 ``names``, ``master``, ``registry``, ``selftest``, ``charts`` -> ``compare`` ->
 ``engine`` -> ``content`` -> ``views`` -> ``sets`` -> ``answers``, ``scaffold``
-and the set modules. Building student notebooks and grading are in
+and the set modules; the hand-over's format: ``codec_base`` -> ``codec_frames`` ->
+``codec`` -> ``answers``. Building student notebooks and grading are in
 :mod:`ruralkit.grading`, which uses this package (never the reverse).
 """
 

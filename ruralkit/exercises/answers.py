@@ -4,22 +4,29 @@ The grader runs a learner's notebook in its own kernel, but it does **not** chec
 the answers there: code in the notebook could have changed anything in that
 kernel (``math.isclose``, ``numpy.isclose``, pandas, ruralkit itself). Instead,
 after the notebook's cells have run, one last cell calls :func:`export_answers`,
-which writes the answer variables to a file:
+which writes the answer variables to a file as **plain JSON data** (the format of
+:mod:`ruralkit.exercises.codec`; no pickle):
 
-* plain data (numbers, text, lists, dicts, numpy arrays, pandas Series,
-  DataFrames and Index objects) is pickled as it is;
+* plain data (numbers, text, lists, dicts, numpy arrays and scalars, pandas
+  Series, DataFrames and Index objects with their dtypes) is written as it is;
 * what a question needs from a richer object is extracted first, as a small
   record of plain values (a :class:`Facts`): the bars, title and axis labels of a
   chart (:class:`~ruralkit.exercises.charts.ChartFacts`), the structure of a
   survey design (:class:`~ruralkit.exercises.set01.DesignFacts`); see
   :mod:`ruralkit.exercises.facts`;
-* anything else becomes an :class:`Opaque` stand-in that only says what it was
-  (a function, a class, an object of type ``X``), enough for the messages.
+* anything else, and any value over the limits, becomes an :class:`Opaque`
+  stand-in that only says what it was (a function, a class, an object of type
+  ``X``), enough for the messages.
 
 The grader reads the file with :func:`read_answers` in its own process, which
-never ran any of the learner's code, with an unpickler that only rebuilds the
-types listed above (any other class or function named in the file is refused:
-a crafted file cannot run code in the grader), and then runs the checkers there.
+never ran any of the learner's code: a bounded read of a regular file (no
+symbolic link, no pipe), at most :attr:`~.codec_base.Limits.file_bytes`; the
+text's values, containers and depth counted before it is parsed; then a strict
+decoder that builds only the types of the format, and checks every declared
+size against the bytes really there before it builds anything. A file that
+breaks these rules raises :class:`AnswerFileError` (a message for the row's
+notes); a single value that breaks them becomes an :class:`Opaque` marked
+``unreadable``.
 
 What this does not protect: the values come from the learner's kernel, so a
 notebook can hand in any value it could have computed, including facts about a
@@ -38,136 +45,110 @@ Examples
 
 from __future__ import annotations
 
-import base64
-import datetime
-import decimal
-import fractions
-import io
+import importlib
 import json
 import os
-import pickle
+import re
 import stat
-import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .charts import chart_facts
+from .codec import decode, encode
+from .codec_base import LIMITS, Budget, CannotEncode, HandoverError, Limits, load_json, scan
+from .engine import PlotProblem
 from .facts import Facts, Opaque, OpaqueCallable
 from .names import MAX_NAMES, data_names
-from .placeholder import PLACEHOLDER, is_placeholder
+from .placeholder import is_placeholder
 from .sets import get_set
 
 __all__ = [
+    "FORMAT",
+    "VERSION",
     "Facts",
     "Opaque",
     "OpaqueCallable",
     "AnswerFileError",
     "export_answers",
+    "export_listed",
+    "listed_entries",
     "read_answers",
     "dumps_value",
     "loads_value",
-    "sanitise",
     "data_names",
 ]
 
-PROTOCOL = 4
-MAX_VALUE_BYTES = 64 * 1024 * 1024  # one answer
-MAX_FILE_BYTES = 256 * 1024 * 1024  # the whole file
-_MAX_DEPTH = 6
-_MAX_ITEMS = 200_000
+FORMAT = "ruralkit-answers"
+VERSION = 2
 
-
-class AnswerFileError(Exception):
-    """The answer file is missing, too large, not a regular file or not ours."""
+#: The error for an answer file that cannot be used as a whole (catalogue message).
+AnswerFileError = HandoverError
 
 
 # =========================================================================== kernel side
-def _plain_scalar_types() -> tuple[type, ...]:
-    return (
-        type(None), bool, int, float, complex, str, bytes, bytearray, range,
-        datetime.date, datetime.datetime, datetime.time, datetime.timedelta,
-        decimal.Decimal, fractions.Fraction,
-    )
+def _stand_in(value: Any) -> Any:
+    return encode(Opaque.of(value))
 
 
-def _is_data(value: Any) -> bool:
-    """numpy and pandas data objects that pickle as data (not groupby objects, etc.)."""
-    import numpy as np
-    import pandas as pd
-
-    if type(value) is np.ndarray or isinstance(value, np.generic | np.dtype):
-        return True
-    if type(value) in (pd.DataFrame, pd.Series):
-        return True
-    data_types = (pd.Index, pd.Categorical, pd.Timestamp, pd.Timedelta, pd.Period,
-                  pd.Interval, pd.api.extensions.ExtensionArray,
-                  pd.api.extensions.ExtensionDtype)
-    if isinstance(value, data_types):
-        return type(value).__module__.startswith("pandas")
-    return value is pd.NA or value is pd.NaT
-
-
-def _is_survey_table(value: Any) -> bool:
-    """A table of estimates from ``ruralkit.survey`` (a DataFrame subclass of the kit's own)."""
-    from ruralkit.survey.results import Estimates
-
-    return type(value) is Estimates
-
-
-def _plain_frame(value: Any) -> Any:
-    """The same table as a plain DataFrame: only data crosses to the grader."""
-    import pandas as pd
-
-    return pd.DataFrame(value)
-
-
-def sanitise(value: Any, _depth: int = 0) -> Any:
-    """``value`` made of plain data and stand-ins only, ready to be pickled."""
-    if isinstance(value, Facts):
-        return value
-    if is_placeholder(value):
-        return PLACEHOLDER
-    if type(value) in _plain_scalar_types():
-        return value
-    if _is_survey_table(value):
-        return _plain_frame(value)
-    if _depth > _MAX_DEPTH:
-        return Opaque.of(value)
+def dumps_value(value: Any, limits: Limits = LIMITS) -> bytes:
+    """One answer as JSON bytes (an :class:`Opaque` stand-in if it cannot be written)."""
     try:
-        if _is_data(value):
-            return value
-    except Exception:  # pragma: no cover - numpy/pandas missing
-        pass
-    if type(value) in (list, tuple, set, frozenset) and len(value) <= _MAX_ITEMS:
-        items = [sanitise(v, _depth + 1) for v in value]
-        return type(value)(items)
-    if isinstance(value, tuple) and hasattr(value, "_fields") and len(value) <= _MAX_ITEMS:
-        return tuple(sanitise(v, _depth + 1) for v in value)  # a namedtuple
-    if type(value) is dict and len(value) <= _MAX_ITEMS:
-        return {sanitise(k, _depth + 1): sanitise(v, _depth + 1) for k, v in value.items()}
-    return Opaque.of(value)
+        encoded = encode(value, limits)
+    except (CannotEncode, RecursionError, ValueError, TypeError, AttributeError):
+        encoded = _stand_in(value)
+    return json.dumps(encoded).encode("ascii")
 
 
-def dumps_value(value: Any) -> bytes:
-    """Pickle one answer (sanitised; an :class:`Opaque` if it cannot be pickled)."""
+class _Room:
+    """What is left of the file's limits for the answers still to write (half the
+    reader's limits: the rest is room for the wrapper and the names)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.bytes, self.tokens = limits.file_bytes // 2, limits.tokens // 2
+        self.containers = limits.containers // 2
+        self.limits = limits
+
+    def fits(self, text: str) -> bool:
+        try:
+            tokens, containers, _ = scan(text, self.limits)
+        except HandoverError:
+            return False
+        if len(text) > self.bytes or tokens > self.tokens or containers > self.containers:
+            return False
+        self.bytes -= len(text)
+        self.tokens -= tokens
+        self.containers -= containers
+        return True
+
+
+def _entry(export: Callable[[Any], Any], value: Any, room: _Room) -> dict[str, Any]:
     try:
-        blob = pickle.dumps(sanitise(value), protocol=PROTOCOL)
+        exported = export(value)
     except Exception:
-        blob = pickle.dumps(Opaque.of(value), protocol=PROTOCOL)
-    if len(blob) > MAX_VALUE_BYTES:
-        blob = pickle.dumps(Opaque.of(value), protocol=PROTOCOL)
-    return blob
+        exported = Opaque.of(value)
+    try:
+        text = dumps_value(exported, room.limits).decode("ascii")
+    except Exception:
+        text = json.dumps(_stand_in(value))
+    if not room.fits(text):
+        text = json.dumps(_stand_in(value))
+        room.fits(text)
+    return {"state": "value", "type": type(value).__name__[:200], "value": json.loads(text)}
 
 
 def export_answers(
-    set_key: str, namespace: Mapping[str, Any], *, out: str, token: str
+    set_key: str, namespace: Mapping[str, Any], *, out: str, token: str,
+    limits: Limits = LIMITS,
 ) -> None:
     """Write the answers of exercise set ``set_key`` found in ``namespace`` to ``out``.
 
     Called by the grader's last cell, inside the learner's kernel. For each answer
     variable the file says ``missing``, ``placeholder`` or ``value`` (with the
-    pickled value, after the question's own :meth:`~ruralkit.exercises.Problem.export`).
+    value, after the question's own :meth:`~ruralkit.exercises.Problem.export`, in
+    the format of :mod:`ruralkit.exercises.codec`), within ``limits``.
     """
     answers: dict[str, dict[str, Any]] = {}
+    room = _Room(limits)
     problems = get_set(set_key).problems(lambda name: None)
     for problem in problems.values():
         for var in problem.var_names:
@@ -175,129 +156,104 @@ def export_answers(
                 continue
             if var not in namespace:
                 answers[var] = {"state": "missing"}
-                continue
-            value = namespace[var]
-            if is_placeholder(value):
+            elif is_placeholder(namespace[var]):
                 answers[var] = {"state": "placeholder"}
-                continue
-            try:
-                exported = problem.export(value)
-            except Exception:
-                exported = Opaque.of(value)
-            answers[var] = {
-                "state": "value",
-                "type": type(value).__name__[:200],
-                "pickle": base64.b64encode(dumps_value(exported)).decode("ascii"),
-            }
-    payload = {"token": token, "answers": answers, "names": data_names(namespace)}
+            else:
+                answers[var] = _entry(problem.export, namespace[var], room)
+    _write(answers, namespace, out=out, token=token)
+
+
+def _write(answers: dict[str, Any], namespace: Mapping[str, Any], *, out: str,
+           token: str) -> None:
+    payload = {"format": FORMAT, "version": VERSION, "token": token, "answers": answers,
+               "names": data_names(namespace)[:MAX_NAMES]}
     tmp = out + ".part"
-    with open(tmp, "w", encoding="utf-8") as fh:
+    with open(tmp, "w", encoding="ascii") as fh:
         json.dump(payload, fh)
     os.replace(tmp, out)
 
 
+# --------------------------------------------------------------------------- assessment
+_FACTS_MODULE = re.compile(r"^ruralkit\.exercises\.[a-z_][a-z0-9_]*$")
+_SET_MODULE = re.compile(r"\.set\d\d$")
+
+
+def listed_entries(exercise_set: Any) -> list[dict[str, Any]]:
+    """Grader side: what the last cell of an assessment notebook needs to hand the answers
+    over without importing the set module: each answer variable, whether it is a chart,
+    and the module and kind of the :class:`Facts` that read it (if any)."""
+    entries: dict[str, dict[str, Any]] = {}
+    for problem in exercise_set.problems(lambda name: None).values():
+        facts = getattr(problem, "_facts", None)
+        for var in problem.var_names:
+            entries.setdefault(var, {
+                "var": var, "chart": isinstance(problem, PlotProblem),
+                "facts": [facts.__module__, facts.kind] if facts is not None else None})
+    return list(entries.values())
+
+
+def _listed_export(entry: Mapping[str, Any]) -> Callable[[Any], Any]:
+    """The export of one listed variable (as :meth:`Problem.export` would do it)."""
+    if entry.get("chart"):
+        return lambda value: value if chart_facts(value) is None else chart_facts(value)
+    facts = entry.get("facts")
+    if not facts:
+        return lambda value: value
+    module, kind = str(facts[0]), str(facts[1])
+    if _FACTS_MODULE.match(module) and not _SET_MODULE.search(module):
+        importlib.import_module(module)  # registers its Facts; never a set module
+    reader = Facts._registry.get(kind)
+    if reader is None:
+        return lambda value: value
+    return lambda value: reader.take(value) if reader.accepts(value) else value
+
+
+def export_listed(entries: Sequence[Mapping[str, Any]], namespace: Mapping[str, Any], *,
+                  out: str, token: str, limits: Limits = LIMITS) -> None:
+    """Kernel side, assessment: like :func:`export_answers`, for the variables ``entries``
+    list (see :func:`listed_entries`); the set module is never imported."""
+    answers: dict[str, dict[str, Any]] = {}
+    room = _Room(limits)
+    for entry in entries:
+        var = str(entry.get("var", ""))
+        if not var.isidentifier() or var in answers:
+            continue
+        if var not in namespace:
+            answers[var] = {"state": "missing"}
+        elif is_placeholder(namespace[var]):
+            answers[var] = {"state": "placeholder"}
+        else:
+            answers[var] = _entry(_listed_export(entry), namespace[var], room)
+    _write(answers, namespace, out=out, token=token)
+
+
 # =========================================================================== grader side
-_SAFE_LOCK = threading.Lock()
-_SAFE: set[tuple[str, str]] | None = None
+def loads_value(blob: bytes, limits: Limits = LIMITS) -> Any:
+    """One answer written by :func:`dumps_value`, read within ``limits``.
 
-
-def _samples() -> list[Any]:
-    """Values of every kind an answer may hold, to learn which globals they need."""
-    import numpy as np
-    import pandas as pd
-
-    frame = pd.DataFrame({
-        "i": [1, 2], "f": [1.5, np.nan], "b": [True, False], "o": ["a", "b"],
-        "c": pd.Categorical(["x", "y"]), "d": pd.to_datetime(["2020-01-01", "2021-06-30"]),
-        "t": pd.to_timedelta([1, 2], unit="D"),
-        "I": pd.array([1, None], dtype="Int64"), "F": pd.array([1.5, None], dtype="Float64"),
-        "B": pd.array([True, None], dtype="boolean"), "S": pd.array(["a", None], dtype="string"),
-    })
-    samples: list[Any] = [
-        frame, frame.set_index(["i", "o"]), frame.set_index("c"), frame.set_index("d"),
-        frame.describe(), frame.groupby("o").size(),
-        pd.Series([1, 2], index=pd.RangeIndex(2), name="x"),
-        pd.Series([1.0], index=pd.Index(["a"], name="k")),
-        pd.Series([pd.Period("2020", freq="Y")]), pd.Series(pd.interval_range(0, 2)),
-        pd.Index([1, 2]), pd.Index([1.5]), pd.Index(["a"]), pd.Index([True]),
-        pd.CategoricalIndex(["a"]), pd.MultiIndex.from_tuples([(1, "a")]),
-        pd.DatetimeIndex(["2020-01-01"]), pd.TimedeltaIndex(["1D"]),
-        pd.period_range("2020-01", periods=2, freq="M"), pd.interval_range(0, 2),
-        pd.Categorical(["a"]), pd.CategoricalDtype(["a"]),
-        pd.Timestamp("2020-01-01"), pd.Timedelta(1, "D"), pd.Period("2020", freq="Y"),
-        pd.Period("2020-01", freq="M"), pd.Period("2020-01-01", freq="D"),
-        pd.Interval(0, 1), pd.NA, pd.NaT,
-        np.arange(3), np.array([1.5]), np.array([True]), np.array(["a"]),
-        np.array([1, "a"], dtype=object), np.array(["2020-01-01"], dtype="datetime64[D]"),
-        np.zeros((2, 2)), np.dtype("f8"),
-        np.float64(1), np.float32(1), np.int64(1), np.int32(1), np.int16(1), np.int8(1),
-        np.uint64(1), np.uint32(1), np.uint8(1), np.bool_(True), np.str_("x"),
-        np.datetime64("2020-01-01"), np.timedelta64(1, "D"), np.complex128(1),
-        [1, (2.5, "a")], {"a": {1, 2}, "b": frozenset([1])}, range(3), slice(1, 2),
-        datetime.date(2020, 1, 1), datetime.datetime(2020, 1, 1), datetime.time(1),
-        datetime.timedelta(1), decimal.Decimal("1.5"), fractions.Fraction(1, 3), 1 + 2j,
-        b"x", bytearray(b"x"), PLACEHOLDER,
-    ]
-    return samples
-
-
-class _Recorder(pickle.Unpickler):
-    def __init__(self, data: bytes, seen: set[tuple[str, str]]) -> None:
-        super().__init__(io.BytesIO(data))
-        self.seen = seen
-
-    def find_class(self, module: str, name: str) -> Any:
-        self.seen.add((module, name))
-        return super().find_class(module, name)
-
-
-def safe_globals() -> set[tuple[str, str]]:
-    """The ``(module, name)`` pairs an answer file may name: those that the
-    installed numpy and pandas use to pickle data, learned from samples, plus
-    the stand-ins of this module."""
-    global _SAFE
-    with _SAFE_LOCK:
-        if _SAFE is None:
-            seen: set[tuple[str, str]] = set()
-            for sample in _samples():
-                try:
-                    _Recorder(pickle.dumps(sample, protocol=PROTOCOL), seen).load()
-                except Exception:  # pragma: no cover - a type this pandas lacks
-                    pass
-            seen.add((Facts.__module__, "_restore"))
-            seen.discard(("builtins", "getattr"))
-            seen.discard(("builtins", "eval"))
-            _SAFE = seen
-        return _SAFE
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """An unpickler that rebuilds data and stand-ins only, and refuses anything else."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in safe_globals() or _is_offset(module, name):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"the grader does not read objects of {module}.{name}")
-
-
-def _is_offset(module: str, name: str) -> bool:
-    """Date offsets (the frequency of a Period): classes of pandas' offsets module."""
-    if module != "pandas._libs.tslibs.offsets" or not name.isidentifier():
-        return False
+    Raises :class:`AnswerFileError` for text that is not bounded JSON and
+    :class:`~.codec_base.BadValue` for JSON that does not follow the format.
+    """
+    if len(blob) > limits.file_bytes:
+        raise HandoverError.of("exercises.handover_too_large", limit=limits.file_bytes)
     try:
-        import pandas as pd
-
-        obj = getattr(pd.offsets, name, None)
-        return isinstance(obj, type) and issubclass(obj, pd.offsets.BaseOffset)
-    except Exception:  # pragma: no cover
-        return False
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HandoverError.of("exercises.handover_not_utf8") from None
+    return decode(load_json(text, limits), Budget(limits))
 
 
-def loads_value(blob: bytes) -> Any:
-    """Unpickle one answer written by :func:`dumps_value`, allowing only safe types."""
-    if len(blob) > MAX_VALUE_BYTES:
-        raise pickle.UnpicklingError("the answer is too large")
-    return _SafeUnpickler(io.BytesIO(blob)).load()
+def _read_at_most(fd: int, size: int, chunk: int = 1 << 20) -> bytes:
+    """At most ``size`` bytes from ``fd``, in chunks (no buffer of the limit allocated up front)."""
+    parts: list[bytes] = []
+    left = size
+    while left > 0:
+        part = os.read(fd, min(chunk, left))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
 
 
 def _read_regular_file(path: str, limit: int) -> bytes:
@@ -306,62 +262,79 @@ def _read_regular_file(path: str, limit: int) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise AnswerFileError(f"cannot open the answer file ({exc.strerror})") from None
+        raise HandoverError.of("exercises.handover_cannot_open",
+                               error=exc.strerror or type(exc).__name__) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise AnswerFileError("the answer file is not a regular file")
+            raise HandoverError.of("exercises.handover_not_regular")
         if info.st_size > limit:
-            raise AnswerFileError("the answer file is too large")
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(limit + 1)
+            raise HandoverError.of("exercises.handover_too_large", limit=limit)
+        data = _read_at_most(fd, min(info.st_size, limit) + 1)
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise AnswerFileError("the answer file is too large")
+        raise HandoverError.of("exercises.handover_too_large", limit=limit)
     return data
 
 
-def read_answers(path: str, token: str) -> tuple[dict[str, Any], set[str], list[str]]:
+def _layout(payload: Any, token: str) -> dict[str, Any]:
+    """The answers of a parsed file, after checking its layout and token."""
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT or payload.get(
+            "version") != VERSION:
+        raise HandoverError.of("exercises.handover_bad_layout", what="format")
+    if set(payload) != {"format", "version", "token", "answers", "names"}:
+        raise HandoverError.of("exercises.handover_bad_layout", what="fields")
+    if payload["token"] != token:
+        raise HandoverError.of("exercises.handover_wrong_token")
+    answers = payload["answers"]
+    if not isinstance(answers, dict) or not isinstance(payload["names"], list):
+        raise HandoverError.of("exercises.handover_bad_layout", what="answers")
+    return answers
+
+
+def _unreadable(type_name: Any) -> Opaque:
+    name = type_name[:200] if isinstance(type_name, str) else "object"
+    return Opaque(type_name=name, module="", is_callable=False, is_class=False,
+                  class_name="", unreadable=True)
+
+
+def read_answers(path: str, token: str, limits: Limits = LIMITS
+                 ) -> tuple[dict[str, Any], set[str], list[str]]:
     """Read the answers a kernel exported: ``(values, placeholders, names)``.
 
     ``values`` maps each answer variable that holds a value to that value (an
-    :class:`Opaque` marked ``unreadable`` when it could not be read safely);
+    :class:`Opaque` marked ``unreadable`` when it breaks the format);
     ``placeholders`` are the variables still ``____``; ``names`` the learner's
     data variables (for "did you mean" suggestions). Missing variables are in
-    neither. Raises :class:`AnswerFileError` when the file is not usable.
+    neither. Raises :class:`AnswerFileError` when the file is not usable: not a
+    regular file, over ``limits``, not UTF-8, not JSON, a key twice, ``NaN``, the
+    wrong layout or token.
     """
-    data = _read_regular_file(path, MAX_FILE_BYTES)
+    data = _read_regular_file(path, limits.file_bytes)
     try:
-        payload = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise AnswerFileError("the answer file is damaged") from None
-    if not isinstance(payload, dict) or payload.get("token") != token:
-        raise AnswerFileError("the answer file was not written by this grading run")
-    answers = payload.get("answers")
-    if not isinstance(answers, dict):
-        raise AnswerFileError("the answer file has no answers")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise HandoverError.of("exercises.handover_not_utf8") from None
+    payload = load_json(text, limits)
+    answers = _layout(payload, token)
+    budget = Budget(limits)
     values: dict[str, Any] = {}
     placeholders: set[str] = set()
     for var, entry in answers.items():
-        if not isinstance(var, str) or not var.isidentifier() or not isinstance(entry, dict):
+        if not var.isidentifier() or not isinstance(entry, dict):
             continue
         state = entry.get("state")
         if state == "placeholder":
             placeholders.add(var)
         elif state == "value":
-            type_name = entry.get("type") if isinstance(entry.get("type"), str) else "object"
             try:
-                blob = base64.b64decode(str(entry.get("pickle", "")), validate=True)
-                value = loads_value(blob)
-            except Exception:
-                value = Opaque(type_name=type_name[:200], module="", is_callable=False,
-                               is_class=False, class_name="", unreadable=True)
-            if value is PLACEHOLDER:
+                value = decode(entry["value"], budget)
+            except Exception:  # the format broken, or pandas refusing what it holds
+                value = _unreadable(entry.get("type"))
+            if is_placeholder(value):
                 placeholders.add(var)
             else:
                 values[var] = value
-    names = payload.get("names")
-    names = [n for n in names if isinstance(n, str) and n.isidentifier()][:MAX_NAMES] if (
-        isinstance(names, list)) else []
+    names = [n for n in payload["names"] if isinstance(n, str) and n.isidentifier()][:MAX_NAMES]
     return values, placeholders, names

@@ -56,6 +56,7 @@ from ruralkit.i18n import Msg, as_msg
 from .charts import ChartFacts, ChartPart, chart_facts
 from .compare import compare, describe
 from .facts import Facts, Unreadable
+from .mode import refuse_if_locked
 from .placeholder import PLACEHOLDER, is_placeholder
 
 __all__ = [
@@ -295,11 +296,14 @@ class Problem:
         return self.var_names[0] if self.var_names else "answer"
 
     def data(self, name: str) -> pd.DataFrame:
-        """The bundled table ``name``, as the learner's loader returns it."""
+        """The bundled table ``name``, as the learner's loader returns it (refused in an
+        assessment process: every expected answer, mistake and hidden test starts here)."""
+        refuse_if_locked("expected")
         return self._source(name)
 
     def cached(self, key: Any, compute: Callable[[], Any]) -> Any:
         """``compute()``, remembered until the learner's data variant changes."""
+        refuse_if_locked("expected")
         token = current_variant()
         hit = self._cache.get(key)
         if hit is None or hit[0] != token:
@@ -312,10 +316,12 @@ class Problem:
 
     @property
     def hints(self) -> list[Msg]:
+        refuse_if_locked("hints")
         return [as_msg(h) for h in self._hints]
 
     @property
     def solution(self) -> str:
+        refuse_if_locked("solution")
         text = type(self)._solution
         if callable(text) and not isinstance(text, Msg):
             text = text()

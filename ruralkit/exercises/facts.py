@@ -43,12 +43,11 @@ False
 from __future__ import annotations
 
 import math
-import pickle
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 __all__ = [
-    "Facts", "Unreadable", "Opaque", "OpaqueCallable", "OpaqueClass",
+    "Facts", "Unreadable", "Opaque", "OpaqueCallable", "OpaqueClass", "restore",
     "text", "flag", "whole", "number", "optional", "items_of",
 ]
 
@@ -58,9 +57,10 @@ class Facts:
 
     Subclasses list their fields in ``_fields`` as ``{name: validator}``, where a
     validator turns a value read from a file into the field's value or raises
-    ``ValueError``. A Facts pickles as ``(kind, {field: value})`` and is rebuilt
-    through :func:`_restore`, which validates every field, so a made-up file
-    cannot put anything but plain values into it.
+    ``ValueError``. A Facts crosses from the kernel to the grader as its
+    :meth:`record`, ``(kind, {field: value})``, and is rebuilt through
+    :func:`restore`, which validates every field, so a made-up file cannot put
+    anything but plain values into it.
     """
 
     kind: ClassVar[str] = ""
@@ -116,8 +116,9 @@ class Facts:
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self._fields}
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (self.kind, self.as_dict()))
+    def record(self) -> tuple[str, dict[str, Any]]:
+        """``(kind, {field: value})``: what the hand-over writes (see :func:`restore`)."""
+        return self.kind, self.as_dict()
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.as_dict() == self.as_dict()  # type: ignore[attr-defined]
@@ -129,15 +130,23 @@ class Facts:
         return f"{type(self).__name__}({fields})"
 
 
-def _restore(kind: Any, fields: Any) -> Any:
-    """Rebuild a :class:`Facts` (or an :class:`Opaque` stand-in) read from a file."""
+def restore(kind: Any, fields: Any) -> Any:
+    """Rebuild a :class:`Facts` (or an :class:`Opaque` stand-in) from its :meth:`~Facts.record`
+    read from a file; ``ValueError`` for an unknown kind or a field that is not valid.
+
+    Examples
+    --------
+    >>> restore("opaque", Opaque.of(len).as_dict())("x")
+    Traceback (most recent call last):
+    TypeError: a function handed in as an answer cannot be called by the grader
+    """
     cls = Facts._registry.get(kind) if isinstance(kind, str) else None
     if cls is None or not isinstance(fields, dict):
-        raise pickle.UnpicklingError(f"unknown record {kind!r}")
+        raise ValueError(f"unknown record {str(kind)[:40]!r}")
     try:
         record = cls(**{k: v for k, v in fields.items() if isinstance(k, str)})
     except (TypeError, ValueError) as exc:
-        raise pickle.UnpicklingError(f"bad {kind} record: {exc}") from None
+        raise ValueError(f"bad {kind} record: {str(exc)[:200]}") from None
     return record._rebuilt() if isinstance(record, Opaque) else record
 
 
@@ -231,13 +240,13 @@ class Opaque(Facts):
 class OpaqueCallable(Opaque):
     """Stand-in for a function or other callable (``callable()`` is true)."""
 
-    kind = ""  # pickles as "opaque", via Opaque.kind
+    kind = ""  # written as "opaque", via Opaque.kind
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("a function handed in as an answer cannot be called by the grader")
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_restore, (Opaque.kind, self.as_dict()))
+    def record(self) -> tuple[str, dict[str, Any]]:
+        return Opaque.kind, self.as_dict()
 
 
 class OpaqueClass:

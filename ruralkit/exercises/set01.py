@@ -41,10 +41,10 @@ from ruralkit.survey import survey_design as bundled_design
 
 from .compare import compare, is_number
 from .engine import Incorrect
-from .facts import Facts, items_of, number, optional, text, whole
 from .placeholder import PLACEHOLDER
 from .registry import expected, hidden, mistake
 from .sets import load_set
+from .survey_facts import DesignFacts
 
 YEAR = 2024
 HALL_TOWNSHIP = "T05"  # Longquan Town, which opened its service hall in 2023
@@ -125,43 +125,6 @@ def _value(func: Callable[[Any], Any], name: str) -> Callable[[Any], Any]:
 
 
 # --------------------------------------------------------------------------- q1
-def _names(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-class DesignFacts(Facts):
-    """What question 1 checks about a survey design, as plain values (read in the
-    learner's kernel when grading, so that the check runs in the grader's process)."""
-
-    kind = "survey_design"
-    _fields = {
-        "rows": whole, "n_strata": whole, "n_psu": whole, "degf": whole,
-        "weight_total": number, "weights_col": optional(text(200)),
-        "strata_cols": items_of(text(200), limit=100),
-        "cluster_cols": items_of(text(200), limit=100),
-    }
-    _same = ("rows", "n_strata", "n_psu", "degf", "weight_total")
-
-    @classmethod
-    def accepts(cls, value: Any) -> bool:
-        # by name, not isinstance: the grader re-imports ruralkit, so the learner's
-        # Design may come from an earlier copy of the module
-        return type(value).__name__ == "Design" and all(
-            hasattr(value, a) for a in ("degf", "n_psu", "n_strata", "data", "weights_col"))
-
-    @classmethod
-    def read(cls, value: Any) -> DesignFacts:
-        return cls(
-            rows=len(value.data), n_strata=int(value.n_strata), n_psu=int(value.n_psu),
-            degf=int(value.degf), weight_total=float(np.sum(value.weights)),
-            weights_col=value.weights_col,
-            strata_cols=_names(getattr(value, "strata_cols", None)),
-            cluster_cols=_names(getattr(value, "cluster_cols", None)),
-        )
-
-
 @expected("design")
 def design_facts(q: Any) -> DesignFacts:
     return DesignFacts.read(survey_design(q.data("trust_survey")))

@@ -53,6 +53,8 @@ from .content import build_problems, read_content
 from .engine import PLACEHOLDER, DataSource, Problem
 from .master import find_master, given_code, read_master
 from .master import solutions as master_solutions
+from .mode import ASSESSMENT, PRACTICE, lock, locked, refuse_if_locked
+from .recording import RecordingView, assessment_questions
 from .registry import code_of
 from .views import ProblemView
 
@@ -130,12 +132,18 @@ class ExerciseSet:
             for i, (label, problem) in enumerate(self.problems(data).items(), start=1)
         }
 
+    def questions(self) -> dict[str, list[str]]:
+        """``{"q1": [answer variables], ...}``: all an assessment notebook needs of the set."""
+        return {label: list(problem.var_names)
+                for label, problem in self.problems(lambda name: pd.DataFrame()).items()}
+
     def bind(
         self,
         namespace: MutableMapping[str, Any] | None = None,
         *,
         data: DataSource | Mapping[str, pd.DataFrame] | None = None,
-    ) -> dict[str, ProblemView]:
+        mode: str = PRACTICE,
+    ) -> dict[str, ProblemView] | dict[str, RecordingView]:
         """Define ``q1, q2, ...`` and ``____`` in the notebook's namespace.
 
         Parameters
@@ -145,6 +153,10 @@ class ExerciseSet:
         data : callable or dict, optional
             Where checkers get the tables (default: the bundled loaders, in the
             current variant). Tests pass ``{"villages": df, ...}``.
+        mode : {"practice", "assessment"}
+            ``"assessment"`` switches the process to assessment mode for good and
+            binds :class:`~.recording.RecordingView` questions (also what a process
+            already in assessment mode gets).
 
         Returns
         -------
@@ -161,7 +173,14 @@ class ExerciseSet:
                 caller = caller.f_back
             namespace = caller.f_globals if caller is not None else None
             del frame, caller
-        views = self.views(namespace, data=data)
+        if mode == ASSESSMENT:
+            lock()
+        views: dict[str, Any]
+        if locked():
+            _, *recorders = assessment_questions(self.key, self.questions(), namespace=namespace)
+            views = dict(zip(self.labels, recorders, strict=True))
+        else:
+            views = self.views(namespace, data=data)
         if namespace is not None:
             namespace.update(views)
             namespace["____"] = PLACEHOLDER
@@ -188,6 +207,7 @@ class ExerciseSet:
         ``missing`` says why some variables are missing (``{name: Msg}``) and
         ``names`` lists the learner's other variables (for "did you mean").
         """
+        refuse_if_locked("grade")
         rows = []
         views = self.views(namespace, data=data, missing=missing, names=names)
         for label, view in views.items():
@@ -231,6 +251,7 @@ class ExerciseSet:
         instructor cells and ``qN.check()`` cells left out) for data variant ``seed``."""
         from ruralkit import datasets
 
+        refuse_if_locked("solve")
         if self.master is None:
             raise RuralkitError.of("exercises.master_not_found", set=self.key,
                                    notebook=self.notebook, folders="-")

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ruralkit.exercises import get_set
+from ruralkit.exercises.mode import ASSESSMENT, PRACTICE
 from ruralkit.i18n import Msg, RuralkitError
 from ruralkit.notebook_run import execute_in_place
 
@@ -42,6 +43,7 @@ __all__ = [
     "PLACEHOLDER_TEXT",
     "BuildError",
     "BuildResult",
+    "ASSESSMENT_FOLDER",
     "build",
     "build_student_notebook",
     "execute_notebook",
@@ -50,6 +52,8 @@ __all__ = [
 ]
 
 INSTRUCTOR_TAG = "instructor"
+#: Where ``build(..., assessment=True)`` writes by default, beside the practice notebooks.
+ASSESSMENT_FOLDER = "assessment"
 PLACEHOLDER_TEXT = "____"
 #: What a student sees where a solution block was (one text for every reader).
 STUDENT_COMMENT = "# " + both_languages("grading.code_here")
@@ -227,12 +231,14 @@ def _is_check_cell(source: str) -> bool:
     )
 
 
-def build_student_notebook(master: Mapping[str, Any], *, name: str = "master") -> dict[str, Any]:
+def build_student_notebook(master: Mapping[str, Any], *, name: str = "master",
+                           mode: str = PRACTICE) -> dict[str, Any]:
     """The student notebook (a JSON dict) built from a master notebook dict.
 
     Solutions are replaced by ``____``, instructor cells removed, outputs and
     execution counts cleared and cell metadata reduced to tags (plus
     ``deletable: false`` on the setup cell and the ``qN.check()`` cells).
+    ``mode="assessment"``: see :func:`assessment_notebook`.
     """
     set_key = notebook_set_key(master, name)
     cells: list[dict[str, Any]] = []
@@ -245,7 +251,7 @@ def build_student_notebook(master: Mapping[str, Any], *, name: str = "master") -
             if first_code or _is_check_cell(new["source"]):
                 new["metadata"]["deletable"] = False
         cells.append(new)
-    return {
+    notebook = {
         "cells": cells,
         "metadata": {
             "kernelspec": {
@@ -259,6 +265,70 @@ def build_student_notebook(master: Mapping[str, Any], *, name: str = "master") -
         "nbformat": 4,
         "nbformat_minor": 5,
     }
+    return assessment_notebook(notebook, set_key, name) if mode == ASSESSMENT else notebook
+
+
+# =========================================================================== assessment
+_HELP_LINE = re.compile(r"^\s*#?\s*q\d+\.(hint|solution)\(.*\)\s*$")
+_SET_IMPORT = re.compile(r"^(?P<indent>\s*)from ruralkit\.exercises\.set(?P<key>\d\d) import .*$")
+_LEFT_IN_ASSESSMENT = re.compile(r"\.(hint|solution)\(|ruralkit\.exercises\.set\d\d|import set\d\d")
+
+
+def _assessment_setup(set_key: str, indent: str) -> list[str]:
+    """The lines that bind the questions of an assessment, without the set module."""
+    questions = get_set(set_key).questions()
+    names = ", ".join(["____", *questions])
+    lines = [f"{indent}from ruralkit.exercises.recording import assessment_questions",
+             f'{indent}{names} = assessment_questions("{set_key}", {{']
+    lines += [f"{indent}    {label!r}: {list(vars_)!r},".replace("'", '"')
+              for label, vars_ in questions.items()]
+    return [*lines, f"{indent}}})"]
+
+
+def _assessment_code(source: str, set_key: str) -> tuple[str, bool]:
+    """A code cell of an assessment: hint and solution lines out, the setup rebound."""
+    out: list[str] = []
+    bound = False
+    for line in source.split("\n"):
+        if _HELP_LINE.match(line):
+            continue
+        match = _SET_IMPORT.match(line)
+        if match and match.group("key") == set_key:
+            out.extend(_assessment_setup(set_key, match.group("indent")))
+            bound = True
+            continue
+        out.append(line)
+    return "\n".join(out), bound
+
+
+def assessment_notebook(notebook: dict[str, Any], set_key: str | None,
+                        name: str) -> dict[str, Any]:
+    """The assessment version of a student notebook: no hints or solutions to call, the
+    questions bound without the set module (``q1.check()`` only records the answer), a
+    note at the top saying so, and metadata ``ruralkit.mode = "assessment"``."""
+    if set_key is None:
+        raise BuildError.of("grading.assessment_no_set", name=name)
+    cells: list[dict[str, Any]] = []
+    bound = False
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            source, binds = _assessment_code(cell["source"], set_key)
+            bound = bound or binds
+            if cell["source"].strip() and not source.strip():
+                continue  # a cell of hint and solution calls only
+            cell = {**cell, "source": source}
+        cells.append(cell)
+    if not bound:
+        raise BuildError.of("grading.assessment_no_setup", name=name, key=set_key)
+    for cell in cells:
+        if cell["cell_type"] == "code" and _LEFT_IN_ASSESSMENT.search(cell["source"]):
+            raise BuildError.of("grading.assessment_leftover", name=name,
+                                code=repr(cell["source"][:80]))
+    banner = {"cell_type": "markdown", "id": "assessment", "metadata": {},
+              "source": "**" + both_languages("grading.assessment_banner") + "**"}
+    metadata = dict(notebook["metadata"])
+    metadata["ruralkit"] = {**metadata["ruralkit"], "mode": ASSESSMENT}
+    return {**notebook, "cells": [banner, *cells], "metadata": metadata}
 
 
 def _check_student_code(source: str, where: Msg) -> None:
@@ -305,9 +375,10 @@ class BuildResult:
 
 def build(
     source_dir: str | Path = "exercises/source",
-    out_dir: str | Path = "exercises",
+    out_dir: str | Path | None = None,
     *,
     check: bool = False,
+    assessment: bool = False,
 ) -> list[BuildResult]:
     """Build the student notebooks from every master ``NN_*.ipynb`` in ``source_dir``.
 
@@ -315,10 +386,13 @@ def build(
     ----------
     source_dir : path
         Folder of master notebooks.
-    out_dir : path
-        Folder for the student notebooks (same file names).
+    out_dir : path, optional
+        Folder for the student notebooks (same file names); default ``exercises``,
+        or ``exercises/assessment`` with ``assessment``.
     check : bool
         Write nothing; report which student notebooks are out of date.
+    assessment : bool
+        Build the notebooks for graded work (:func:`assessment_notebook`).
 
     Returns
     -------
@@ -326,6 +400,8 @@ def build(
         ``changed`` is true where the student notebook was (or, with ``check``,
         would be) rewritten.
     """
+    if out_dir is None:
+        out_dir = Path("exercises") / ASSESSMENT_FOLDER if assessment else Path("exercises")
     source_dir, out_dir = Path(source_dir), Path(out_dir)
     if not source_dir.is_dir():
         raise BuildError.of("grading.no_source_folder", folder=source_dir)
@@ -335,7 +411,8 @@ def build(
     results = []
     for master_path in masters:
         master = read_notebook(master_path)
-        student = build_student_notebook(master, name=master_path.name)
+        student = build_student_notebook(master, name=master_path.name,
+                                         mode=ASSESSMENT if assessment else PRACTICE)
         _check_no_leak(student, notebook_set_key(master, master_path), master_path.name)
         text = notebook_text(student)
         target = out_dir / master_path.name

@@ -1,9 +1,9 @@
 """Checking handed-over answers in the grader's own process, which never ran the notebook.
 
 The kernel writes the answers to a file (:func:`ruralkit.grading.inject.export_cell`);
-they are read back with a restricted unpickler (plain data, or the facts a
-check needs about a chart or a design) and checked here against the student's
-data variant, within the grader's time limit.
+they are read back as bounded plain JSON data (``ruralkit.exercises.codec``: numbers,
+text, tables, arrays, or the facts a check needs about a chart or a design) and
+checked here against the student's data variant, within the grader's time limit.
 
 Examples
 --------
@@ -64,7 +64,8 @@ def _checked(spec: Mapping[str, Any], cells: Sequence[Mapping[str, Any]],
     try:
         values, placeholders, names = read_answers(export_file, spec["token"])
     except AnswerFileError as exc:
-        notes.append(note("grading.note_no_answers", spec["language"], error=str(exc)))
+        error = getattr(exc, "msg", None) or str(exc)
+        notes.append(note("grading.note_no_answers", spec["language"], error=error))
         return {"ok": False, "error": str(exc)}
     answers: dict[str, Any] = dict(values)
     answers.update(dict.fromkeys(placeholders, PLACEHOLDER))

@@ -6,8 +6,8 @@ kernel (as another user where possible); this process never runs any of them.
 A cell still running at the cell time limit is interrupted and the next cells
 run; a kernel that crashes, or does not stop when interrupted, is restarted and
 the notebook run again without that cell (at most ``MAX_ATTEMPTS`` runs).
-After the cells, a last cell hands the answers over; they are read back with a
-restricted unpickler and checked here. The result goes to the spec's
+After the cells, a last cell hands the answers over as bounded plain JSON data;
+they are read back with a strict decoder and checked here. The result goes to the spec's
 ``result`` file as JSON.
 """
 
@@ -27,7 +27,7 @@ from ruralkit.i18n import Msg
 
 from .cells import cell_labels
 from .checking import check_exported
-from .inject import PRELUDE_CELL, PROBE_CELL, export_cell
+from .inject import PROBE_CELL, export_cell, notebook_mode, prelude_cell
 from .records import MAX_ATTEMPTS
 from .sandbox import kernel_manager_class
 from .texts import note, plain_number
@@ -184,7 +184,7 @@ class _Worker:
                 pid = getattr(getattr(km, "provisioner", None), "pid", None)
                 if pid:
                     (self.private / "kernel.pid").write_text(str(pid))
-                run_extra(PRELUDE_CELL, 30)
+                run_extra(prelude_cell(notebook_mode(self.nb)), 30)
                 stuck = self._run_cells(client, km, cells, run_extra)
                 self.timings["cells"] = time.monotonic() - clock - self.timings["kernel_start"]
                 if stuck is not None:
@@ -210,7 +210,8 @@ class _Worker:
         return None
 
     def _export(self, run_extra: RunExtra) -> None:
-        source = export_cell(self.spec["set"], out=self.export_file, token=self.spec["token"])
+        source = export_cell(self.spec["set"], out=self.export_file, token=self.spec["token"],
+                             mode=notebook_mode(self.nb))
         try:
             run_extra(source, self.grader_timeout)
         except CellTimeoutError:
