@@ -31,7 +31,9 @@ __all__ = ["OutputFolder"]
 _DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
 _NEW_FILE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
              | getattr(os, "O_BINARY", 0))
-_AT = os.open in os.supports_dir_fd and os.replace in os.supports_dir_fd and hasattr(
+# os.replace takes the same dir_fd arguments as os.rename (renameat), though only
+# os.rename is listed in os.supports_dir_fd
+_AT = {os.open, os.mkdir, os.rename, os.unlink} <= os.supports_dir_fd and hasattr(
     os, "O_DIRECTORY")
 
 

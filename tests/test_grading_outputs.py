@@ -1,0 +1,63 @@
+"""Tests of ruralkit.grading.outputs: folders made before grading, files never through links."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from ruralkit.grading import run
+from ruralkit.grading.outputs import OutputFolder
+from ruralkit.i18n import RuralkitError
+
+
+def test_out_folders_are_made_by_the_grader_before_any_notebook_runs(tmp_path):
+    out = tmp_path / "not" / "yet" / "gradebook.csv"
+    book, feedback = run._output_folders(out, True)
+    try:
+        for folder in (out.parent, out.with_name("gradebook_feedback")):
+            info = os.lstat(folder)
+            assert stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
+            assert stat.S_IMODE(info.st_mode) & 0o022 == 0  # no one else may write there
+        assert feedback is not None and feedback.path == out.with_name("gradebook_feedback")
+    finally:
+        book.close()
+        feedback.close()
+    assert run._output_folders(None, True) == (None, None)
+
+
+def test_a_planted_link_as_the_feedback_folder_stops_grading_before_it_starts(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "gradebook_feedback").symlink_to(elsewhere)
+    with pytest.raises(RuralkitError, match="the gradebook and feedback cannot be written"):
+        run._output_folders(tmp_path / "out" / "gradebook.csv", True)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_folder_swapped_for_a_link_after_opening_is_still_the_one_written(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with OutputFolder(tmp_path / "out") as folder:
+        (tmp_path / "out").rename(tmp_path / "moved")
+        (tmp_path / "out").symlink_to(elsewhere)
+        folder.write("gradebook.csv", b"x")
+    assert list(elsewhere.iterdir()) == []
+    assert (tmp_path / "moved" / "gradebook.csv").read_bytes() == b"x"
+
+
+def test_writes_replace_a_link_and_leave_no_temporary_file(tmp_path):
+    decoy = tmp_path / "decoy"
+    decoy.write_bytes(b"keep")
+    with OutputFolder(tmp_path / "out") as folder:
+        (tmp_path / "out" / "a.md").symlink_to(decoy)
+        folder.write("a.md", b"new")
+        with pytest.raises(ValueError):
+            folder.write("../a.md", b"new")
+        (tmp_path / "out" / "b.md").mkdir()
+        with pytest.raises(OSError):
+            folder.write("b.md", b"new")
+    assert decoy.read_bytes() == b"keep" and (tmp_path / "out" / "a.md").read_bytes() == b"new"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md", "b.md"]
