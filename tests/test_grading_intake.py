@@ -84,6 +84,13 @@ def test_a_link_is_never_read_as_this_students_work(tmp_path):
     assert "but a symbolic link" in _refused(other)
     # an explicitly named link is listed (and refused in its row), not an error for all
     assert grading.collect_submissions([link]) == [link]
+    # a linked folder is listed as one refused row, and not searched
+    (tmp_path / "s064").symlink_to(MASTER.parent)
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    _write(tmp_path / ".ipynb_checkpoints" / "s060-checkpoint.ipynb", _student())
+    listed = grading.collect_submissions([tmp_path])
+    assert [p.name for p in listed] == ["s060.ipynb", "s061.ipynb", "s062.ipynb", "s064"]
+    assert "but a symbolic link" in _refused(tmp_path / "s064")
 
 
 def test_the_file_is_checked_again_after_it_is_opened(tmp_path, monkeypatch):
@@ -324,6 +331,7 @@ def hostile_class(tmp_path_factory):
     sock = socket.socket(socket.AF_UNIX)
     sock.bind(str(subs / "s046.ipynb"))
     (subs / "s051.ipynb").mkdir()
+    (subs / "s064").symlink_to(subs / "dup")  # a linked folder: one refused row
     for name in ("x" * 249 + ".ipynb", "s047\x1b[2J\r.ipynb", "=cmd('calc').ipynb",
                  "dup/b/s050.ipynb"):
         (subs / name).parent.mkdir(parents=True, exist_ok=True)
@@ -353,10 +361,10 @@ def test_hostile_class_honest_students_keep_their_exact_grades(hostile_class):
 
 def test_hostile_class_every_row_has_a_status_and_a_note_where_refused(hostile_class):
     rows = {Path(f).name: r for f, r in hostile_class["rows"].items()}
-    assert len(hostile_class["results"]) == len(hostile_class["rows"]) == 15
+    assert len(hostile_class["results"]) == len(hostile_class["rows"]) == 16
     assert all(r["status"] in grading.STATUSES for r in rows.values())
     refused = {"s040.ipynb": "named pipe", "s041.ipynb": "symbolic link",
-               "s046.ipynb": "socket", "s051.ipynb": "folder",
+               "s046.ipynb": "socket", "s051.ipynb": "folder", "s064": "symbolic link",
                "s044.ipynb": "more than the 32.0 MB",
                "s042.ipynb": "cannot tell which exercise set"}
     for name, words in refused.items():
@@ -374,7 +382,7 @@ def test_hostile_class_every_row_has_a_status_and_a_note_where_refused(hostile_c
 def test_hostile_class_every_feedback_file_is_written_under_its_own_name(hostile_class):
     folder = hostile_class["out"].with_name("gradebook_feedback")
     files = sorted(p.name for p in folder.iterdir())
-    assert len(files) == 15 and not [f for f in files if f.endswith(".tmp")]
+    assert len(files) == 16 and not [f for f in files if f.endswith(".tmp")]
     s050 = [f for f in files if f.startswith("s050-")]
     assert len(s050) == 2 and "s050.md" not in files
     dup_notes = [r.notes for r in hostile_class["results"] if r.student_id == "s050"]

@@ -61,3 +61,14 @@ def test_writes_replace_a_link_and_leave_no_temporary_file(tmp_path):
             folder.write("b.md", b"new")
     assert decoy.read_bytes() == b"keep" and (tmp_path / "out" / "a.md").read_bytes() == b"new"
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.md", "b.md"]
+
+
+def test_a_folder_everyone_may_write_is_refused_unless_sticky(tmp_path):
+    open_to_all = tmp_path / "open"
+    open_to_all.mkdir()
+    open_to_all.chmod(0o777)
+    with pytest.raises(RuralkitError, match="writable by every user"):
+        run._output_folders(open_to_all / "gradebook.csv", False)
+    open_to_all.chmod(0o1777)  # sticky, as /tmp: no one may rename another's files
+    book, _ = run._output_folders(open_to_all / "gradebook.csv", False)
+    book.close()

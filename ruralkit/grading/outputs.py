@@ -21,8 +21,10 @@ Examples
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 from types import TracebackType
 
@@ -44,7 +46,8 @@ class OutputFolder:
     ----------
     path : path
         The folder. Missing folders on the way are created (``0755``); the folder
-        itself must not be a link (the grader made it, or the instructor did).
+        itself must not be a link, nor writable by every user (unless sticky, as
+        ``/tmp``): an ``OSError`` says so.
     parent : OutputFolder, optional
         Make and open ``path``'s last part inside this already open folder.
     """
@@ -65,6 +68,10 @@ class OutputFolder:
         except FileExistsError:
             pass
         self.fd = os.open(name, _DIR_FLAGS, dir_fd=at)  # a link here: ELOOP / ENOTDIR
+        mode = os.fstat(self.fd).st_mode
+        if mode & stat.S_IWOTH and not mode & stat.S_ISVTX:  # anyone could swap its files
+            self.close()
+            raise PermissionError(errno.EACCES, "the folder is writable by every user")
 
     def child(self, name: str) -> OutputFolder:
         """The folder ``name`` inside this one, made if missing, opened now."""

@@ -96,19 +96,34 @@ def _stop_all_workers() -> None:
 
 
 def collect_submissions(items: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into the ``*.ipynb`` files inside them (checkpoints skipped)."""
+    """Expand folders into the ``*.ipynb`` files inside them (checkpoints skipped).
+
+    Links are listed, never followed (a linked folder is not searched): each is a
+    row of its own, which says it was refused, so that no submission goes missing
+    without a word.
+    """
     paths: list[Path] = []
     for item in items:
         item = Path(item)
         if item.is_dir():
-            paths.extend(
-                p for p in sorted(item.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
-            )
+            paths.extend(_tree_entries(item))
         elif os.path.lexists(item):  # a link too: its row will say it was refused
             paths.append(item)
         else:
             raise RuralkitError.of("grading.submission_missing", path=item)
     return list(dict.fromkeys(paths))
+
+
+def _tree_entries(folder: Path) -> list[Path]:
+    """Everything called ``*.ipynb`` under ``folder``, and every linked folder, sorted."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder):  # followlinks=False: linked folders not entered
+        dirs[:] = [d for d in dirs if d != ".ipynb_checkpoints"]
+        for name in dirs:
+            if name.endswith(".ipynb") or os.path.islink(os.path.join(top, name)):
+                found.append(Path(top, name))
+        found.extend(Path(top, name) for name in files if name.endswith(".ipynb"))
+    return sorted(found)
 
 
 def _id_from_path(path: Path, set_stem: str | None) -> str:
