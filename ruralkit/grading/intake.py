@@ -4,8 +4,9 @@ Whatever a student hands in is read as data and never trusted: the grader
 reads only a regular file (not a link, a named pipe, a device or a socket;
 opened with ``O_NOFOLLOW | O_NONBLOCK`` and checked with ``fstat`` before a
 byte is read), at most :data:`MAX_BYTES`, within :data:`READ_SECONDS`; it
-parses at most :data:`MAX_CELLS` cells and validates them without their saved
-outputs (the grader runs the cells itself, so outputs are dropped). A
+parses at most :data:`MAX_CELLS` cells and keeps, and validates, only what
+grading needs: the cells' sources (the grader runs them itself, so saved
+outputs, attachments and most metadata are dropped). A
 submission that fails any of this raises :class:`Refused`, which its row turns
 into status ``invalid`` with a note; the rest of the class is graded.
 
@@ -151,14 +152,42 @@ def read_submission(path: str | Path, *, limit: int = MAX_BYTES,
         os.close(fd)
 
 
-def _without_outputs(nb: dict[str, Any]) -> dict[str, Any]:
-    cells = [{**c, "outputs": []} if c.get("cell_type") == "code" else c for c in nb["cells"]]
-    return {**nb, "cells": cells}
+#: What the grader keeps of a notebook's metadata, and of a cell's.
+_NOTEBOOK_KEYS = ("kernelspec", "language_info")
+_RURALKIT_KEYS = ("exercise_set", "student_id", "variant_seed")
+_CELL_KEYS = ("cell_type", "id", "source")
+
+
+def _small(value: Any, limit: int = 4096) -> bool:
+    return len(json.dumps(value)) <= limit
+
+
+def _graded_part(nb: dict[str, Any]) -> dict[str, Any]:
+    """What grading needs of a notebook: the cells' type, id and source (and tags,
+    which decide whether a cell runs), a few metadata fields; no saved outputs,
+    attachments or other metadata, which a crafted file could make slow to validate."""
+    cells = []
+    for cell in nb["cells"]:
+        kept = {k: cell[k] for k in _CELL_KEYS if k in cell}
+        tags = (cell.get("metadata") or {}).get("tags") if isinstance(
+            cell.get("metadata"), dict) else None
+        kept["metadata"] = {"tags": tags} if isinstance(tags, list) and _small(tags, 400) else {}
+        if kept["cell_type"] == "code":
+            kept.update(outputs=[], execution_count=None)
+        cells.append(kept)
+    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    kept_meta = {k: meta[k] for k in _NOTEBOOK_KEYS if k in meta and _small(meta[k])}
+    if isinstance(meta.get("ruralkit"), dict):
+        ours = meta["ruralkit"]
+        kept_meta["ruralkit"] = {k: ours[k] if _small(ours[k], 400) else str(ours[k])[:200]
+                                 for k in _RURALKIT_KEYS if k in ours}  # shown in notes
+    return {"cells": cells, "metadata": kept_meta, "nbformat": nb["nbformat"],
+            "nbformat_minor": nb.get("nbformat_minor", 4)}
 
 
 def parse_submission(data: bytes, path: str | Path, *,
                      seconds: float = READ_SECONDS) -> dict[str, Any]:
-    """The notebook in ``data`` (sources joined, saved outputs dropped), validated.
+    """The part of the notebook in ``data`` that grading needs (:func:`_graded_part`), validated.
 
     Raises :class:`Refused` for anything that is not a notebook of format 4, with
     more than :data:`MAX_CELLS` cells, or that takes more than ``seconds``.
@@ -183,7 +212,7 @@ def parse_submission(data: bytes, path: str | Path, *,
                       error=f"{type(exc).__name__}: {exc}".split("\n")[0][:300]) from None
     if len(nb["cells"]) > MAX_CELLS:
         raise Refused("grading.note_too_many_cells", n=len(nb["cells"]), limit=MAX_CELLS)
-    nb = _without_outputs(nb)
+    nb = _graded_part(nb)
     try:
         nbformat.validate(nbformat.from_dict(json.loads(json.dumps(nb))))
     except Exception as exc:  # a schema error, or a value json cannot write back
