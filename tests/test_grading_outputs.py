@@ -27,7 +27,7 @@ def test_out_folders_are_made_by_the_grader_before_any_notebook_runs(tmp_path):
     assert run._output_folders(None, True) == (None, None)
 
 
-def test_a_planted_link_as_the_feedback_folder_stops_grading_before_it_starts(tmp_path):
+def test_a_link_as_the_feedback_folder_stops_grading_before_it_starts(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (tmp_path / "out").mkdir()
@@ -72,3 +72,19 @@ def test_a_folder_everyone_may_write_is_refused_unless_sticky(tmp_path):
     open_to_all.chmod(0o1777)  # sticky, as /tmp: no one may rename another's files
     book, _ = run._output_folders(open_to_all / "gradebook.csv", False)
     book.close()
+
+
+def test_links_to_the_out_folder_are_followed_only_if_the_grader_or_root_made_them(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "mine").symlink_to(real)  # the instructor's own link (macOS: /tmp)
+    with OutputFolder(tmp_path / "mine") as folder:
+        folder.write("gradebook.csv", b"x")
+    assert (real / "gradebook.csv").read_bytes() == b"x"
+    if os.geteuid() != 0:
+        pytest.skip("a link owned by another user needs root to make")
+    planted = tmp_path / "planted"
+    planted.symlink_to(real)
+    os.lchown(planted, 1_600_000_123, 1_600_000_123)  # as a graded kernel's user
+    with pytest.raises(RuralkitError, match="a link made by another user"):
+        run._output_folders(planted / "gradebook.csv", True)

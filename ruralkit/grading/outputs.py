@@ -39,15 +39,31 @@ _AT = {os.open, os.mkdir, os.rename, os.unlink} <= os.supports_dir_fd and hasatt
     os, "O_DIRECTORY")
 
 
+def _trusted_path(path: Path) -> str:
+    """``path`` with its links resolved, if each was made by root or by the grader's own
+    user (``/tmp`` on macOS, a link of the instructor's); a link anyone else made is
+    refused (``PermissionError``), as it may have been planted by a graded notebook."""
+    trusted = {0, os.geteuid()} if hasattr(os, "geteuid") else set()
+    for part in (path, *path.parents):
+        try:
+            info = os.lstat(part)
+        except FileNotFoundError:
+            continue
+        if stat.S_ISLNK(info.st_mode) and info.st_uid not in trusted:
+            raise PermissionError(errno.EACCES, f"{part} is a link made by another user")
+    return os.path.realpath(path) if os.path.lexists(path) else str(path)
+
+
 class OutputFolder:
     """A folder the grader writes into, opened (and made, if missing) now.
 
     Parameters
     ----------
     path : path
-        The folder. Missing folders on the way are created (``0755``); the folder
-        itself must not be a link, nor writable by every user (unless sticky, as
-        ``/tmp``): an ``OSError`` says so.
+        The folder. Missing folders on the way are created (``0755``). Links on
+        the way are followed only if root or the grader's own user made them; the
+        folder must not be writable by every user (unless sticky, as ``/tmp``).
+        An ``OSError`` says what is wrong.
     parent : OutputFolder, optional
         Make and open ``path``'s last part inside this already open folder.
     """
@@ -60,7 +76,7 @@ class OutputFolder:
             return
         if parent is None:
             self.path.parent.mkdir(mode=0o755, parents=True, exist_ok=True)
-            at, name = None, str(self.path)
+            at, name = None, _trusted_path(self.path)
         else:
             at, name = parent.fd, self.path.name
         try:
