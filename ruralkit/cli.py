@@ -8,7 +8,7 @@
     ruralkit exercises build --assessment            ... for graded work (exercises/assessment)
     ruralkit exercises variants --roster roster.csv --set 00 --out DIR [--salt TEXT]
     ruralkit exercises grade SUBMISSION... --out gradebook.csv [--timeout 60]
-                             [--cell-timeout 30] [--jobs N]
+                             [--cell-timeout 30] [--jobs N] [--roster CSV --salt TEXT]
     ruralkit exercises list                          the exercise sets
     ruralkit exercises new NN --title TEXT           scaffold a set that builds at once
 
@@ -130,6 +130,8 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 def _exercises_grade(args: argparse.Namespace) -> int:
     from ruralkit import grading
 
+    if args.roster and args.salt is None:
+        print(printable(message("cli.default_salt")), file=sys.stderr)
     saved = {}
     if threading.current_thread() is threading.main_thread():
         # `kill` (SIGTERM) stops grading as cleanly as Ctrl+C: workers and kernels are ended
@@ -143,6 +145,7 @@ def _exercises_grade(args: argparse.Namespace) -> int:
             cell_timeout=args.cell_timeout, jobs=args.jobs, set_key=args.set,
             language=args.language, hidden=not args.no_hidden,
             grader_timeout=args.grader_timeout, progress=not args.quiet,
+            roster=args.roster, salt=args.salt,
         )
     finally:
         for sig, handler in saved.items():
@@ -253,6 +256,8 @@ COMMANDS: tuple[Command, ...] = (
         arg("--no-hidden", action="store_true", help="cli.help_grade_no_hidden"),
         arg("--grader-timeout", type=float, default=60, help="cli.help_grade_grader_timeout"),
         arg("--quiet", action="store_true", help="cli.help_grade_quiet"),
+        arg("--roster", default=None, help="cli.help_grade_roster"),
+        arg("--salt", default=None, help="cli.help_grade_salt"),
     )),
     Command("exercises", "list", "cli.help_list", _exercises_list),
     Command("exercises", "new", "cli.help_new", _exercises_new, (

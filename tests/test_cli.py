@@ -86,6 +86,25 @@ def test_grade_command(tmp_path, capsys):
     assert (tmp_path / "out" / "gradebook_feedback" / "s01-correct.md").exists()
 
 
+def test_grade_command_passes_roster_and_salt(tmp_path, capsys, monkeypatch):
+    from ruralkit import grading
+
+    seen = {}
+
+    def fake_grade(submissions, **options):
+        seen.update(options)
+        return []
+
+    monkeypatch.setattr(grading, "grade", fake_grade)
+    roster = tmp_path / "roster.csv"
+    assert cli.main(["exercises", "grade", str(tmp_path), "--roster", str(roster)]) == 0
+    assert (seen["roster"], seen["salt"]) == (str(roster), None)
+    assert "default salt" in capsys.readouterr().err
+    assert cli.main(["exercises", "grade", str(tmp_path), "--salt", "spring"]) == 0
+    assert (seen["roster"], seen["salt"]) == (None, "spring")
+    assert "default salt" not in capsys.readouterr().err
+
+
 def test_exercises_list(capsys):
     assert cli.main(["exercises", "list"]) == 0
     assert "00  00_start_here" in capsys.readouterr().out

@@ -17,13 +17,17 @@ Three steps of an instructor's workflow (``ruralkit exercises ...`` runs them):
     After the cells, the answers are taken out of the kernel (plain data, or the
     facts a check needs about a chart or a design) and checked, with the hidden
     tests, in the grader's own process, which never ran the notebook's code. Results
-    go to a gradebook CSV and one feedback file per student.
+    go to a gradebook CSV and one feedback file per student. A submission that
+    cannot be graded (a link, a pipe, a damaged or huge file) gets its own row
+    saying why; the rest of the class is graded.
 
 The package, by job (imports run down this list, never up; ``records`` and
 ``texts`` are leaves every part may use):
 
 ==============  ==============================================================
 ``notebooks``   notebook files: read, write if changed, which set a notebook is
+``intake``      a submission read safely (no links, pipes; size and time limits), ids
+``outputs``     the grader's output folders, files written without following links
 ``build``       master -> student notebook, leak checks, executing masters
 ``variants``    variant seeds, rosters, personalised notebooks
 ``cells``       cell labels ("the answer cell of question 4"), names a cell sets
@@ -61,7 +65,13 @@ from .cells import cell_labels, names_set_by
 from .checking import check_answers
 from .notebooks import notebook_set_key, notebook_text, read_notebook
 from .records import MAX_ATTEMPTS, STATUSES, GradeResult
-from .report import feedback_markdown, question_labels, write_feedback, write_gradebook
+from .report import (
+    feedback_markdown,
+    feedback_names,
+    question_labels,
+    write_feedback,
+    write_gradebook,
+)
 from .run import collect_submissions, grade
 from .sandbox import KernelUser
 from .variants import DEFAULT_SALT, make_variants, personalise, read_roster, variant_seed
@@ -86,6 +96,7 @@ __all__ = [
     "collect_submissions",
     "execute_notebook",
     "feedback_markdown",
+    "feedback_names",
     "grade",
     "is_instructor_cell",
     "make_variants",

@@ -31,7 +31,7 @@ _CELL_LABELS = {
     "answer": "exercises.cell_answer", "check": "exercises.cell_check",
     "help": "exercises.cell_help", "given": "exercises.cell_given",
 }
-_HEADING = re.compile(r"^\s*#{1,3}\s*(\d+)\s*[.、]")
+_HEADING = re.compile(r"^\s*#{1,3}\s*(\d{1,9})\s*[.、]")  # bounded: int() of 5,000 digits raises
 _ASSIGNED = re.compile(
     r"^\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*(?:[-+*/%&|^@]|//|\*\*)?=(?!=)"
 )

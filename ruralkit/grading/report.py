@@ -18,6 +18,8 @@ Examples
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -26,10 +28,12 @@ from typing import Any
 from ruralkit.exercises import get_set
 from ruralkit.i18n import Msg
 
+from .outputs import OutputFolder
 from .records import GradeResult
-from .texts import note, plain_number
+from .texts import clean_text, note, plain_number
 
-__all__ = ["feedback_markdown", "question_labels", "write_feedback", "write_gradebook"]
+__all__ = ["feedback_markdown", "feedback_names", "question_labels", "spreadsheet_text",
+           "write_feedback", "write_gradebook"]
 
 #: The gradebook's columns before and after the one column per question.
 GRADEBOOK_START = ["file", "student_id", "set", "variant_seed"]
@@ -85,33 +89,64 @@ def _row_maximum(r: GradeResult, max_by_set: Mapping[str, float]) -> float | Non
     return maximum
 
 
-def write_gradebook(results: Sequence[GradeResult], path: str | Path) -> Path:
-    """Write the gradebook CSV (UTF-8 with BOM, so Excel shows Chinese correctly)."""
-    path = Path(path)
+def spreadsheet_text(text: object) -> str:
+    """A text cell of the gradebook: no control characters, and no formula for a spreadsheet.
+
+    A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or CR) is
+    read as a formula by Excel and LibreOffice (CSV injection): it gets a
+    leading ``'``, which they show as text.
+
+    Examples
+    --------
+    >>> spreadsheet_text("=1+2"), spreadsheet_text("-1"), spreadsheet_text("s01\\x1b[2J")
+    ("'=1+2", "'-1", 's01[2J')
+    """
+    text = clean_text(text, 20_000)
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+def _gradebook_text(results: Sequence[GradeResult]) -> str:
     labels = question_labels(results)
     max_by_set: dict[str, float] = {}
     for r in results:
         if r.questions and r.set_key:
             max_by_set[r.set_key] = r.max_points
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([*GRADEBOOK_START, *labels, *GRADEBOOK_END])
-        for r in results:
-            points = {q["question"]: q["points"] for q in r.questions}
-            writer.writerow(
-                [r.file, r.student_id, r.set_key or "",
-                 "" if r.variant_seed is None else r.variant_seed,
-                 *[plain_number(points.get(label, 0.0)) for label in labels],
-                 plain_number(r.total), plain_number(_row_maximum(r, max_by_set)), r.status,
-                 f"{r.seconds:.1f}", " | ".join(r.notes)]
-            )
-    return path
+    fh = io.StringIO()
+    writer = csv.writer(fh)
+    writer.writerow([*GRADEBOOK_START, *labels, *GRADEBOOK_END])
+    for r in results:
+        points = {q["question"]: q["points"] for q in r.questions}
+        text = spreadsheet_text
+        writer.writerow(
+            [text(r.file), text(r.student_id), text(r.set_key or ""),
+             "" if r.variant_seed is None else r.variant_seed,
+             *[plain_number(points.get(label, 0.0)) for label in labels],
+             plain_number(r.total), plain_number(_row_maximum(r, max_by_set)), text(r.status),
+             f"{r.seconds:.1f}", text(" | ".join(r.notes))]
+        )
+    return fh.getvalue()
+
+
+def write_gradebook(results: Sequence[GradeResult], path: str | Path, *,
+                    folder: OutputFolder | None = None) -> Path:
+    """Write the gradebook CSV (UTF-8 with BOM, so Excel shows Chinese correctly).
+
+    Written to a new file renamed into place, never through a link; ``folder``
+    is the gradebook's folder, opened before grading (else it is opened now).
+    Text cells are kept from being read as formulas (:func:`spreadsheet_text`);
+    the point columns are plain numbers.
+    """
+    path = Path(path)
+    data = _gradebook_text(results).encode("utf-8-sig")
+    if folder is not None:
+        return folder.write(path.name, data)
+    with OutputFolder(path.parent) as opened:
+        return opened.write(path.name, data)
 
 
 def _title(result: GradeResult, language: str) -> str:
     """The set's number and title; for a file that could not be read, its name."""
-    title = result.set_key or Path(result.file).name or result.student_id
+    title = _shown(result.set_key or Path(result.file).name or result.student_id)
     if result.set_key:
         try:
             title = f"{result.set_key} · {get_set(result.set_key).title.render(language)}"
@@ -156,8 +191,8 @@ def feedback_markdown(result: GradeResult, language: str = "en") -> str:
 
     lines = [f"# {msg('grading.label_feedback')}: {_title(result, language)}", ""]
     if result.status == "invalid":
-        lines += [f"{msg('grading.label_file')}: `{Path(result.file).name}`", ""]
-    who = f"{msg('grading.label_student')}: `{result.student_id}`"
+        lines += [f"{msg('grading.label_file')}: `{_shown(Path(result.file).name)}`", ""]
+    who = f"{msg('grading.label_student')}: `{_shown(result.student_id)}`"
     if result.variant_seed is not None:
         who += f" · {msg('grading.label_data_version')} {result.variant_seed}"
     lines += [who, ""]
@@ -170,18 +205,81 @@ def feedback_markdown(result: GradeResult, language: str = "en") -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _shown(text: object) -> str:
+    """A name from a submission as Markdown shows it: printable, no backtick."""
+    return clean_text(text, 300).replace("`", "'")
+
+
+def _file_stem(student_id: str) -> str:
+    """A feedback file's name for ``student_id``: letters, digits, ``_.-``; short enough."""
+    stem = re.sub(r"[^\w.-]", "_", clean_text(student_id, 200)).lstrip(".")
+    while len(stem.encode("utf-8")) > 150:
+        stem = stem[:-1]
+    return stem or "submission"
+
+
+def _hashed(stem: str, file: str) -> str:
+    return f"{stem}-{hashlib.sha256(file.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}.md"
+
+
+def feedback_names(results: Sequence[GradeResult]) -> list[str]:
+    """The feedback file name of each result: ``<student_id>.md``, unless that is shared.
+
+    Results whose names would be the same (the same id, or ids the same but for
+    case or for characters a file name cannot have) each get
+    ``<id>-<8 hex digits>.md``, the digits from the submission's own path: the
+    same file gets the same name whatever the order of the class, and no
+    student's feedback takes another's name.
+
+    Examples
+    --------
+    >>> rows = [GradeResult(f, "s041", None, None, "ok", 0.0) for f in ("b/s041.ipynb",
+    ...         "a/s041.ipynb")]
+    >>> rows.append(GradeResult("s042.ipynb", "s042", None, None, "ok", 0.0))
+    >>> names = feedback_names(rows)
+    >>> names[2], names[0] != names[1], feedback_names(rows[::-1])[::-1] == names
+    ('s042.md', True, True)
+    """
+    stems = [_file_stem(r.student_id) for r in results]
+    names = [f"{stem}.md" for stem in stems]
+    hashed = [False] * len(names)
+    while True:
+        groups: dict[str, list[int]] = {}
+        for i, name in enumerate(names):
+            groups.setdefault(name.casefold(), []).append(i)
+        clash = [i for group in groups.values() if len(group) > 1 for i in group
+                 if not hashed[i]]
+        if not clash:
+            break
+        for i in clash:
+            names[i], hashed[i] = _hashed(stems[i], results[i].file), True
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):  # the very same file twice: numbered
+        seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
+        if seen[name.casefold()] > 1:
+            names[i] = f"{name[:-3]}-{seen[name.casefold()]}.md"
+    return names
+
+
 def write_feedback(
-    results: Sequence[GradeResult], folder: str | Path, language: str = "en"
+    results: Sequence[GradeResult], folder: str | Path | OutputFolder, language: str = "en"
 ) -> Path:
-    """Write ``folder/<student_id>.md`` for each result (``-2``, ``-3`` for repeated ids)."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    used: dict[str, int] = {}
-    for result in results:
-        safe = re.sub(r"[^\w.-]", "_", result.student_id) or "submission"
-        used[safe] = used.get(safe, 0) + 1
-        name = safe if used[safe] == 1 else f"{safe}-{used[safe]}"
-        (folder / f"{name}.md").write_text(
-            feedback_markdown(result, language), encoding="utf-8"
-        )
-    return folder
+    """Write one feedback file per result in ``folder`` (names: :func:`feedback_names`).
+
+    Each file is written to a new file renamed into place, never through a link.
+    A file that cannot be written does not stop the others: its result gets a
+    note (which the gradebook, written after, shows).
+    """
+    opened = folder if isinstance(folder, OutputFolder) else OutputFolder(folder)
+    try:
+        for result, name in zip(results, feedback_names(results), strict=True):
+            try:
+                opened.write(name, feedback_markdown(result, language).encode("utf-8"))
+            except (OSError, ValueError) as exc:
+                result.notes.append(note("grading.note_feedback_not_written", language,
+                                         name=name, error=getattr(exc, "strerror", None)
+                                         or str(exc)))
+    finally:
+        if opened is not folder:
+            opened.close()
+    return opened.path

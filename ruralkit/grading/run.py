@@ -37,9 +37,11 @@ from ruralkit.exercises import get_set
 from ruralkit.i18n import RuralkitError, message
 from ruralkit.progress import progress as progress_bar
 
-from .notebooks import notebook_set_key, read_notebook
+from .intake import Refused, clean_id, parse_submission, read_submission
+from .notebooks import notebook_set_key
+from .outputs import OutputFolder
 from .records import MAX_ATTEMPTS, GradeResult
-from .report import write_feedback, write_gradebook
+from .report import feedback_names, write_feedback, write_gradebook
 from .sandbox import (
     KernelUser,
     grader_user_name,
@@ -50,12 +52,17 @@ from .sandbox import (
     kill_uid,
     sandbox_prefix,
 )
-from .texts import note, plain_number
+from .texts import clean_text, note, plain_number
+from .variants import DEFAULT_SALT, read_roster, variant_seed, with_variant
 
 __all__ = ["collect_submissions", "grade"]
 
 #: The worker a submission is graded by (a module run with ``python -m``).
 WORKER_MODULE = "ruralkit.grading.worker"
+
+#: The largest variant seed taken from a notebook (a seed of 5,000 digits is not one).
+MAX_SEED = 10**18
+_CODE_SEED = re.compile(r"\bset_variant\(\s*([0-9]{1,18})\s*\)")
 
 _ACTIVE: dict[int, Path] = {}  # running workers: pid -> their kernel's pid file
 _ACTIVE_LOCK = threading.Lock()
@@ -89,25 +96,44 @@ def _stop_all_workers() -> None:
 
 
 def collect_submissions(items: Iterable[str | Path]) -> list[Path]:
-    """Expand folders into the ``*.ipynb`` files inside them (checkpoints skipped)."""
+    """Expand folders into the ``*.ipynb`` files inside them (checkpoints skipped).
+
+    Links are listed, never followed (a linked folder is not searched): each is a
+    row of its own, which says it was refused, so that no submission goes missing
+    without a word.
+    """
     paths: list[Path] = []
     for item in items:
         item = Path(item)
         if item.is_dir():
-            paths.extend(
-                p for p in sorted(item.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
-            )
-        elif item.exists():
+            paths.extend(_tree_entries(item))
+        elif os.path.lexists(item):  # a link too: its row will say it was refused
             paths.append(item)
         else:
             raise RuralkitError.of("grading.submission_missing", path=item)
     return list(dict.fromkeys(paths))
 
 
+def _tree_entries(folder: Path) -> list[Path]:
+    """Everything called ``*.ipynb`` under ``folder``, and every linked folder, sorted."""
+    found: list[Path] = []
+    for top, dirs, files in os.walk(folder):  # followlinks=False: linked folders not entered
+        dirs[:] = [d for d in dirs if d != ".ipynb_checkpoints"]
+        for name in dirs:
+            if name.endswith(".ipynb") or os.path.islink(os.path.join(top, name)):
+                found.append(Path(top, name))
+        found.extend(Path(top, name) for name in files if name.endswith(".ipynb"))
+    return sorted(found)
+
+
 def _id_from_path(path: Path, set_stem: str | None) -> str:
     """The student id a submission's path gives: the folder of a notebook that keeps
     the set's own name (``s005/00_start_here.ipynb``), else the file name
-    (``s005.ipynb``, ``s005_00_start_here.ipynb``)."""
+    (``s005.ipynb``, ``s005_00_start_here.ipynb``); made safe by :func:`clean_id`."""
+    return clean_id(_raw_id(path, set_stem))
+
+
+def _raw_id(path: Path, set_stem: str | None) -> str:
     stem = path.stem
     if set_stem:
         keeps_name = stem == set_stem or re.fullmatch(
@@ -133,13 +159,15 @@ def _set_stem(set_key: str) -> str | None:
 def _variant_seed(nb: dict[str, Any], meta: dict[str, Any], result: GradeResult,
                   language: str) -> int | None:
     seed = meta.get("variant_seed")
-    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)):
-        result.notes.append(note("grading.note_bad_seed", language, seed=repr(seed)))
+    if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)
+                                 and 0 <= seed < MAX_SEED):
+        result.notes.append(note("grading.note_bad_seed", language,
+                                 seed=clean_text(repr(seed), 40)))
         seed = None
     if "variant_seed" not in meta:
         # metadata lost (another editor?): fall back on the set_variant(<seed>) line
         for cell in nb["cells"]:
-            found = re.search(r"\bset_variant\((\d+)\)", cell["source"])
+            found = _CODE_SEED.search(cell["source"])
             if cell["cell_type"] == "code" and found:
                 seed = int(found.group(1))
                 result.notes.append(note("grading.note_seed_from_code", language, seed=seed))
@@ -154,30 +182,73 @@ def _inspect(
 
     The student id comes from the submission's path (folder or file name, as handed
     in); a different id in the notebook's metadata is only noted (a copied notebook).
+    The notebook is read only if it is a regular file, within limits of size and
+    time (:mod:`ruralkit.grading.intake`); the one returned has no saved outputs.
     """
-    import nbformat  # for its schema; imported when the first notebook is read
-
-    result = GradeResult(str(path), path.stem, set_override, None, "invalid", 0.0)
+    result = GradeResult(str(path), _id_from_path(path, None), set_override, None, "invalid",
+                         0.0)
     try:
-        nb = read_notebook(path)
-        nbformat.validate(nbformat.from_dict(json.loads(json.dumps(nb))))
-    except Exception as exc:
-        result.notes.append(note("grading.note_unreadable", language,
-                                 error=str(exc).split("\n")[0][:300]))
+        nb = parse_submission(read_submission(path), path)
+    except Refused as refused:
+        result.notes.append(refused.note(language))
+        if result.student_id != path.stem:
+            result.notes.append(note("grading.note_id_cleaned", language, sid=result.student_id))
         return None, result
     meta = nb.get("metadata", {}).get("ruralkit", {})
     meta = meta if isinstance(meta, dict) else {}
     set_key = set_override or notebook_set_key(nb, path)
     result.set_key = set_key
-    result.student_id = _id_from_path(path, _set_stem(set_key) if set_key else None)
+    stem = _set_stem(set_key) if set_key else None
+    result.student_id = _id_from_path(path, stem)
+    if result.student_id != _raw_id(path, stem):
+        result.notes.append(note("grading.note_id_cleaned", language, sid=result.student_id))
     meta_id = meta.get("student_id")
     if isinstance(meta_id, str) and meta_id and meta_id != result.student_id:
-        result.notes.append(note("grading.note_metadata_id", language, meta_id=meta_id))
+        result.notes.append(note("grading.note_metadata_id", language,
+                                 meta_id=clean_id(meta_id)))
     result.variant_seed = _variant_seed(nb, meta, result, language)
     if not set_key:
         result.notes.append(note("grading.note_no_set", language))
         return None, result
+    if stem is None:
+        result.notes.append(note("grading.note_unknown_set", language, set_key=set_key))
+        return None, result
     return nb, result
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """What a student's data version must be: from the course salt, for ids on the roster."""
+
+    salt: str | None = None
+    roster: frozenset[str] | None = None
+
+
+def _check_seed(nb: dict[str, Any], result: GradeResult, identity: _Identity,
+                language: str) -> dict[str, Any]:
+    """With a salt: note a seed other than the student's own, or none; grade on their own.
+
+    Returns the notebook to run: its ``set_variant`` lines load the student's own
+    data version (:func:`~ruralkit.grading.variants.with_variant`).
+    """
+    if identity.salt is None:
+        return nb
+    sid = result.student_id
+    if identity.roster is not None and sid not in identity.roster:
+        result.notes.append(note("grading.note_not_on_roster", language, sid=sid))
+    own = variant_seed(sid, salt=identity.salt)
+    found = {result.variant_seed} - {None}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            found.update(int(m.group(1)) for m in _CODE_SEED.finditer(cell["source"]))
+    others = sorted(found - {own})
+    if others:
+        result.notes.append(note("grading.note_variant_mismatch", language, found=others[0],
+                                 seed=own))
+    elif not found:
+        result.notes.append(note("grading.note_variant_missing", language, seed=own))
+    result.variant_seed = own
+    return with_variant(nb, own)
 
 
 def _make_box(tmp: Path, ids: tuple[int, int] | None) -> dict[str, Path]:
@@ -240,14 +311,23 @@ def _status(run: dict[str, Any], graded: dict[str, Any] | None) -> str:
     return "error" if run.get("errors") else "ok"
 
 
+def _tail(path: Path, size: int = 300) -> str:
+    """The last ``size`` bytes of a log, however long it grew."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.fstat(fh.fileno()).st_size - size))
+            return fh.read(size).decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def _read_run(private: Path, result: GradeResult, language: str) -> GradeResult:
     """Fill ``result`` from what the worker wrote (or say that it wrote nothing)."""
     out = private / "result.json"
     if not out.exists():
         result.status = "failed"
-        tail = (private / "worker.log").read_text(encoding="utf-8", errors="replace")
         result.notes.append(note("grading.note_could_not_run", language,
-                                 tail=tail[-300:].strip()))
+                                 tail=clean_text(_tail(private / "worker.log"), 300).strip()))
         return result
     run = json.loads(out.read_text(encoding="utf-8"))
     result.timings = run.get("timings", {})
@@ -267,8 +347,9 @@ def _read_run(private: Path, result: GradeResult, language: str) -> GradeResult:
     return result
 
 
-def _grade_one(path: Path, result: GradeResult, settings: _Settings) -> GradeResult:
-    """Grade one readable submission in a temporary folder of its own."""
+def _grade_one(path: Path, result: GradeResult, settings: _Settings,
+               nb: dict[str, Any]) -> GradeResult:
+    """Grade one readable submission (``nb``, as read from ``path``) in a folder of its own."""
     start = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="ruralkit-grade-"))
     ids = settings.user.for_submission()
@@ -277,8 +358,8 @@ def _grade_one(path: Path, result: GradeResult, settings: _Settings) -> GradeRes
         if ids is None:
             result.notes.append(note("grading.note_same_user", settings.language,
                                      user=grader_user_name(), reason=settings.user.reason))
-        copy = box["private"] / path.name
-        copy.write_bytes(path.read_bytes())  # the submission itself is only ever read
+        copy = box["private"] / "submission.ipynb"
+        copy.write_text(json.dumps(nb), encoding="utf-8")  # the file itself is read once
         spec = {
             "notebook": str(copy), "workdir": str(box["work"]), "private": str(box["private"]),
             "kernel_dir": str(box["kernel_dir"]), "result": str(box["private"] / "result.json"),
@@ -305,17 +386,40 @@ def _flag_duplicates(results: Sequence[GradeResult], language: str = "en") -> No
         if len(group) > 1:
             for r in group:
                 r.notes.append(note("grading.note_duplicates", language, n=len(group), sid=sid))
+    for r, name in zip(results, feedback_names(results), strict=True):
+        if name != f"{r.student_id}.md":  # a shared or unsafe name: say which file is whose
+            r.notes.append(note("grading.note_feedback_file", language, name=name))
+
+
+def _grade_task(path: Path, set_key: str | None, settings: _Settings,
+                identity: _Identity) -> GradeResult:
+    """One submission's row, whatever happens to it (an error is noted in the row)."""
+    language = settings.language
+    try:
+        nb, result = _inspect(path, set_key, language)
+    except Exception as exc:  # never seen: the row says so, the class goes on
+        result = GradeResult(str(path), clean_id(path.stem), set_key, None, "invalid", 0.0)
+        result.notes.append(note("grading.note_grader_problem", language,
+                                 error=f"{type(exc).__name__}: {exc}"[:300]))
+        return result
+    if nb is None:
+        return result
+    try:
+        return _grade_one(path, result, settings, _check_seed(nb, result, identity, language))
+    except Exception as exc:
+        result.status = "failed"
+        result.notes.append(note("grading.note_grader_problem", language,
+                                 error=f"{type(exc).__name__}: {exc}"[:300]))
+        return result
 
 
 def _grade_all(paths: list[Path], set_key: str | None, settings: _Settings, jobs: int,
-               show: bool) -> list[GradeResult]:
+               show: bool, identity: _Identity | None = None) -> list[GradeResult]:
     """Grade ``paths``, ``jobs`` at a time, counting them on a progress bar."""
+    identity = identity or _Identity()
 
     def task(i: int, path: Path) -> tuple[int, GradeResult]:
-        nb, result = _inspect(path, set_key, settings.language)
-        if nb is not None:
-            result = _grade_one(path, result, settings)
-        return i, result
+        return i, _grade_task(path, set_key, settings, identity)
 
     results: dict[int, GradeResult] = {}
     pool = ThreadPoolExecutor(max_workers=max(1, int(jobs)))
@@ -349,6 +453,8 @@ def grade(
     progress: bool = True,
     feedback: bool = True,
     log: Callable[[str], None] | None = None,
+    roster: str | Path | None = None,
+    salt: str | None = None,
 ) -> list[GradeResult]:
     """Grade notebooks; write a gradebook CSV and a feedback file per student.
 
@@ -384,6 +490,19 @@ def grade(
         Write the feedback files beside the gradebook.
     log : callable, optional
         Where the opening line goes (default: standard error).
+    roster : path, optional
+        The class roster (:func:`~ruralkit.grading.read_roster`): students not on
+        it are noted. Implies ``salt`` (default ``DEFAULT_SALT``).
+    salt : str, optional
+        The course salt the variants were made with: each notebook must then use
+        its student's own data version (:func:`~ruralkit.grading.variant_seed`);
+        another version, or none, is noted, and the notebook is run and checked
+        on the student's own.
+
+    Every submission gets a row, whatever it is (a link, a pipe, a damaged or huge
+    file is ``invalid``, with a note), and the gradebook and every feedback file
+    are written, to folders made before any notebook runs
+    (:class:`~ruralkit.grading.outputs.OutputFolder`).
 
     Returns
     -------
@@ -395,6 +514,7 @@ def grade(
         raise RuralkitError.of("grading.no_notebooks")
     if set_key is not None:
         set_key = f"{int(set_key):02d}"
+    identity = _identity(roster, salt)
     if cell_timeout is None:
         cell_timeout = min(30.0, max(1.0, timeout / 2))
     prefix, sandbox = sandbox_prefix()
@@ -403,14 +523,55 @@ def grade(
         grader_timeout=grader_timeout, language=language, hidden=hidden, prefix=prefix,
         user=kernel_user(prefix),
     )
-    if progress:
-        say = log or (lambda text: print(text, file=sys.stderr))
-        say(message("grading.progress_start", n=len(paths), jobs=jobs, network=sandbox,
-                    user=settings.user.describe()))
-    ordered = _grade_all(paths, set_key, settings, jobs, progress)
-    _flag_duplicates(ordered, language)
-    if out is not None:
-        write_gradebook(ordered, out)
-        if feedback:
-            write_feedback(ordered, Path(out).with_name(Path(out).stem + "_feedback"), language)
+    _refuse_shared_user(settings.user)
+    folders = _output_folders(out, feedback)  # made now: before any notebook runs
+    try:
+        if progress:
+            say = log or (lambda text: print(text, file=sys.stderr))
+            say(message("grading.progress_start", n=len(paths), jobs=jobs, network=sandbox,
+                        user=settings.user.describe()))
+        ordered = _grade_all(paths, set_key, settings, jobs, progress, identity)
+        _flag_duplicates(ordered, language)
+        if out is not None:
+            if folders[1] is not None:  # first: a file that fails is noted in the gradebook
+                write_feedback(ordered, folders[1], language)
+            write_gradebook(ordered, out, folder=folders[0])
+    finally:
+        for folder in folders:
+            if folder is not None:
+                folder.close()
     return ordered
+
+
+def _identity(roster: str | Path | None, salt: str | None) -> _Identity:
+    """The seed check a roster and salt ask for (none without either)."""
+    if roster is None and salt is None:
+        return _Identity()
+    ids = frozenset(s["student_id"] for s in read_roster(roster)) if roster else None
+    return _Identity(salt=DEFAULT_SALT if salt is None else salt, roster=ids)
+
+
+def _refuse_shared_user(user: KernelUser) -> None:
+    """One user for every notebook: what one leaves running could change the next one's."""
+    if user.mode == "fixed":
+        raise RuralkitError.of("grading.shared_user_refused", user=user.uid)
+
+
+def _output_folders(out: str | Path | None,
+                    feedback: bool) -> tuple[OutputFolder | None, OutputFolder | None]:
+    """The gradebook's folder and the feedback folder, made and opened by the grader."""
+    if out is None:
+        return None, None
+    out = Path(out)
+    try:
+        book = OutputFolder(out.parent)
+    except OSError as exc:
+        raise RuralkitError.of("grading.out_folder_unsafe", path=out.parent,
+                               error=exc.strerror or exc) from None
+    try:
+        return book, book.child(out.stem + "_feedback") if feedback else None
+    except OSError as exc:
+        book.close()
+        raise RuralkitError.of("grading.out_folder_unsafe",
+                               path=out.with_name(out.stem + "_feedback"),
+                               error=exc.strerror or exc) from None

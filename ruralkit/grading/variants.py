@@ -30,6 +30,7 @@ __all__ = [
     "NAME_COLUMNS",
     "make_variants",
     "personalise",
+    "with_variant",
     "read_roster",
     "variant_seed",
 ]
@@ -194,6 +195,43 @@ def personalise(
     meta = nb.setdefault("metadata", {}).setdefault("ruralkit", {})
     meta["student_id"] = student_id
     meta["variant_seed"] = seed
+    return nb
+
+
+def with_variant(nb: Mapping[str, Any], seed: int) -> dict[str, Any]:
+    """A copy of a notebook whose code loads data variant ``seed``.
+
+    For the graded copy of a notebook whose variant is not the student's own:
+    every ``<name>.set_variant(...)`` line of its code cells is given ``seed``;
+    if there is none (the student deleted it), the first code cell starts with
+    one.
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "code", "source": "import ruralkit as rk\\nx = 1"}]}
+    >>> print(with_variant(nb, 42)["cells"][0]["source"])
+    import ruralkit as rk; rk.set_variant(42)
+    import ruralkit as rk
+    x = 1
+    >>> nb = {"cells": [{"cell_type": "code", "source": "rk.set_variant(7)  # mine"}]}
+    >>> with_variant(nb, 42)["cells"][0]["source"]
+    'rk.set_variant(42)  # mine'
+    """
+    nb = json.loads(json.dumps(nb))
+    code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    found = False
+    for cell in code_cells:
+        lines = source_text(cell["source"]).split("\n")
+        for i, line in enumerate(lines):
+            match = _SET_VARIANT.match(line)
+            if match:
+                found = True
+                lines[i] = (f"{match.group('indent')}{match.group('obj')}.set_variant({seed})"
+                            f"{match.group('rest')}")
+        cell["source"] = "\n".join(lines)
+    if not found and code_cells:
+        first = code_cells[0]
+        first["source"] = f"import ruralkit as rk; rk.set_variant({seed})\n{first['source']}"
     return nb
 
 
