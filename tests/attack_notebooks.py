@@ -439,10 +439,10 @@ threading.Thread(target=_rk_spoil, daemon=True).start()
 '''
 
 
-def garbage_answers(size: int = 1 << 30) -> Notebook:
+def garbage_answers(size: int = 1 << 28) -> Notebook:
     """Correct answers; a thread that, as soon as the grader's last cell writes the
     answer file, overwrites it with garbage declaring huge sizes (and a tiny pickle
-    that would build a ``size``-byte bytearray on the root side)."""
+    that would build a ``size``-byte bytearray on the root side, once per answer)."""
     nb = correct()
     blob = base64.b64encode(_bytearray_pickle(size)).decode("ascii")
     return _add_cells(nb, "q1-check", _GARBAGE.format(blob=blob))

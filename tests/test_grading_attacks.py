@@ -11,8 +11,12 @@ from a copy of the kit (so that an attack that wins only damages the copy):
     saved outputs, a name starting with ``=``, ESC/CR in a name;
 ``main`` (jobs 2, 24 rows, roster and salt where the grader takes them)
     six notebooks that crash twice while a watcher they left races the root
-    worker for the next connection files (12 races a run; the issue saw the
-    watcher win 4 runs of 15), a reader of classmates and masters, an answer
+    worker for the next connection files (12 races a run, a tight poll without
+    inotify; the issue saw the watcher win 4 runs of 15; on the first run here
+    it swapped the link in time for the root worker to *read* set00.py or the
+    decoy in 5 of 6 notebooks, but won no chown: a pass of the decoy check alone
+    is weak evidence, the kernels' own rows and notes say more), a reader of
+    classmates and masters, an answer
     file overwritten with garbage, ``--out`` planted with links, a copied and a
     deleted variant, a symlink to the master, two files claiming ``s041``;
 ``jobs1`` (jobs 1, 12 rows)
@@ -636,7 +640,7 @@ def test_a_kernel_cannot_take_4_gb(graded):
 
 
 def test_garbage_in_the_answer_file_costs_only_its_row(graded):
-    """The root side never builds what a tiny crafted hand-over declares (1 GiB here)."""
+    """The root side never builds what a tiny crafted hand-over declares (5 x 256 MiB here)."""
     _need(graded, "garbage")
     _, row = _row(graded, "garbage")
     assert row["notes"], _summary(row)
