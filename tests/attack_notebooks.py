@@ -47,6 +47,7 @@ class Arena:
     tag: str  # process name of leftovers (<= 15 bytes), also in the kernels' environment
     kit: Path  # a copy of the package and exercises: the grader under test runs from it
     decoy: Path  # a root-only file (0600) in a root-only folder (0700)
+    out_decoy: Path  # another one, for the links planted in the --out folder
     drop: Path  # world-writable: what an attack found or did, one file per finding
     stop: Path  # leftovers stop when this file exists
     out_dir: Path  # a not-yet-existing folder under /tmp for `--out`
@@ -242,6 +243,29 @@ def takeover(arena: Arena) -> Notebook:
                       "import ctypes\n\nctypes.string_at(0)")
 
 
+#: A ``sitecustomize`` for the grader's processes (only with ``RURALKIT_ATTACK_CHOWN_DELAY``
+#: set): ``os.chown`` of a ``.json`` path waits that many seconds first, and counts
+#: itself in ``RURALKIT_ATTACK_CHOWN_LOG``. It makes the connection-file race
+#: deterministic: a grader that chowns through a path the kernel's user can change
+#: loses it every time; one that uses a file descriptor, or no chown, never calls it.
+CHOWN_DELAY_HOOK = r'''
+import os, time
+_delay = os.environ.get("RURALKIT_ATTACK_CHOWN_DELAY")
+if _delay and os.geteuid() == 0:
+    _chown = os.chown
+    def _slow_chown(path, *args, **kwargs):
+        if isinstance(path, str) and path.endswith(".json"):
+            time.sleep(float(_delay))
+            try:
+                with open(os.environ["RURALKIT_ATTACK_CHOWN_LOG"], "a") as fh:
+                    fh.write(path + "\n")
+            except (KeyError, OSError):
+                pass
+        return _chown(path, *args, **kwargs)
+    os.chown = _slow_chown
+'''
+
+
 # --------------------------------------------------------------------------- 2. stopping
 def superscript_set() -> Notebook:
     nb = correct()
@@ -378,11 +402,12 @@ except OSError as exc:
 
 def plant_out(arena: Arena, csv_name: str) -> Notebook:
     """Correct answers; creates the not-yet-existing ``--out`` folder and plants links
-    where the gradebook and the feedback folder will be written."""
+    (to ``arena.out_decoy`` and its folder) where the gradebook and the feedback
+    folder will be written."""
     nb = correct()
     stem = csv_name.rsplit(".", 1)[0]
     return _add_cells(nb, "q1-check", _PLANT_OUT.format(
-        out_dir=str(arena.out_dir), decoy=str(arena.decoy), csv_name=csv_name,
+        out_dir=str(arena.out_dir), decoy=str(arena.out_decoy), csv_name=csv_name,
         feedback_name=stem + "_feedback"))
 
 

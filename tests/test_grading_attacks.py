@@ -11,12 +11,13 @@ from a copy of the kit (so that an attack that wins only damages the copy):
     saved outputs, a name starting with ``=``, ESC/CR in a name;
 ``main`` (jobs 2, 24 rows, roster and salt where the grader takes them)
     six notebooks that crash twice while a watcher they left races the root
-    worker for the next connection files (12 races a run, a tight poll without
-    inotify; the issue saw the watcher win 4 runs of 15; on the first run here
-    it swapped the link in time for the root worker to *read* set00.py or the
-    decoy in 5 of 6 notebooks, but won no chown: a pass of the decoy check alone
-    is weak evidence, the kernels' own rows and notes say more), a reader of
-    classmates and masters, an answer
+    worker for the next connection files: 12 races a run, a tight poll without
+    inotify. Left to chance it won no chown in 12 races here (the issue saw 4
+    runs of 15); so the grader's processes get a ``sitecustomize`` hook
+    (:data:`attack_notebooks.CHOWN_DELAY_HOOK`) that makes ``os.chown`` of a
+    ``.json`` path wait 0.2 s: a grader that still chowns through a path loses
+    every race, one that does not is untouched. Then a reader of classmates
+    and masters, an answer
     file overwritten with garbage, ``--out`` planted with links, a copied and a
     deleted variant, a symlink to the master, two files claiming ``s041``;
 ``jobs1`` (jobs 1, 12 rows)
@@ -181,13 +182,20 @@ def _class_arena(arena: an.Arena, name: str) -> an.Arena:
     shutil.copytree(ROOT / "ruralkit", kit / "ruralkit", ignore=ignore)
     shutil.copytree(ROOT / "exercises", kit / "exercises", ignore=ignore)
     shutil.copytree(ROOT / "data", kit / "data", ignore=ignore)
-    (base / f"decoy-{name}").mkdir(mode=0o700)
-    decoy = base / f"decoy-{name}" / "secret.txt"
-    decoy.write_text("root only: " + secrets.token_hex(16) + "\n")
-    decoy.chmod(0o600)
+    decoys = []
+    for folder in (f"decoy-{name}", f"out-decoy-{name}"):
+        (base / folder).mkdir(mode=0o700)
+        decoy = base / folder / "secret.txt"
+        decoy.write_text("root only: " + secrets.token_hex(16) + "\n")
+        decoy.chmod(0o600)
+        decoys.append(decoy)
+    hook = base / f"hook-{name}"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(an.CHOWN_DELAY_HOOK)
     out_dir = Path(f"/tmp/{arena.tag}-out-{name}")
     assert not out_dir.exists()
-    return dataclasses.replace(arena, kit=kit, decoy=decoy, out_dir=out_dir)
+    return dataclasses.replace(arena, kit=kit, decoy=decoys[0], out_decoy=decoys[1],
+                               out_dir=out_dir)
 
 
 @pytest.fixture(scope="module")
@@ -199,8 +207,9 @@ def arena():
     drop.mkdir()
     drop.chmod(0o1777)
     worktree_package = _digest(ROOT / "ruralkit")
-    yield an.Arena(tag=tag, kit=base / "kit", decoy=base / "decoy", drop=drop,
-                   stop=base / "stop", out_dir=Path(f"/tmp/{tag}-out"))
+    yield an.Arena(tag=tag, kit=base / "kit", decoy=base / "decoy",
+                   out_decoy=base / "out-decoy", drop=drop, stop=base / "stop",
+                   out_dir=Path(f"/tmp/{tag}-out"))
     (base / "stop").write_text("stop")
     _end_leftovers(tag)
     for path in [base, *Path("/tmp").glob(f"{tag}-out-*")]:
@@ -339,7 +348,7 @@ def _nobody(arena: an.Arena, subs: Path) -> list[Entry]:
 # name: (entries, jobs, extra environment, time limit of the whole run in seconds)
 CLASSES = {
     "stoppers": (lambda arena, subs: _stoppers(arena), 2, {}, 240),
-    "main": (_main, 2, {}, 300),
+    "main": (_main, 2, {"RURALKIT_ATTACK_CHOWN_DELAY": "0.2"}, 300),
     "jobs1": (_jobs1, 1, {}, 300),
     "nobody": (_nobody, 1, {"RURALKIT_GRADE_USER": "nobody"}, 240),
 }
@@ -347,8 +356,10 @@ CLASSES = {
 
 def _run_driver(arena: an.Arena, args: dict[str, Any], env_extra: dict[str, str],
                 limit: float, stderr_path: Path) -> tuple[int | None, str]:
-    env = {**os.environ, "PYTHONPATH": str(arena.kit), "RURALKIT_ATTACK_TAG": arena.tag,
-           **env_extra}
+    hook = arena.kit.parent / arena.kit.name.replace("kit-", "hook-")
+    env = {**os.environ, "PYTHONPATH": f"{arena.kit}{os.pathsep}{hook}",
+           "RURALKIT_ATTACK_TAG": arena.tag,
+           "RURALKIT_ATTACK_CHOWN_LOG": str(stderr_path.with_name("chowns.txt")), **env_extra}
     with open(stderr_path, "wb") as err:
         proc = subprocess.Popen([sys.executable, "-c", _DRIVER, json.dumps(args)],
                                 cwd=arena.kit, env=env, stdin=subprocess.DEVNULL,
@@ -375,7 +386,8 @@ def _grade_class(name: str, arena: an.Arena, tmp: Path) -> dict[str, Any]:
     roster.write_text("student_id\n" + "".join(f"{i}\n" for i in ids), encoding="utf-8")
     out = (arena.out_dir if name == "main" else tmp / "out") / "gradebook.csv"
     before = {"package": _digest(arena.package), "masters": _digest(arena.masters),
-              "subs": _digest(subs), "decoy": _decoy_state(arena.decoy)}
+              "subs": _digest(subs), "decoy": _decoy_state(arena.decoy),
+              "out_decoy": _decoy_state(arena.out_decoy)}
     args = {"submissions": [str(subs)], "report": str(tmp / "report.json"),
             "kwargs": {"out": str(out), "timeout": 40, "cell_timeout": 10, "jobs": jobs,
                        "progress": True}}
@@ -395,7 +407,13 @@ def _grade_class(name: str, arena: an.Arena, tmp: Path) -> dict[str, Any]:
             "code": code, "stderr": stderr, "elapsed": elapsed, "limit": limit, "report": report,
             "before": before, "leftovers": leftovers, "findings": findings,
             "after": {"package": _digest(arena.package), "masters": _digest(arena.masters),
-                      "subs": _digest(subs), "decoy": _decoy_state(arena.decoy)}}
+                      "subs": _digest(subs), "decoy": _decoy_state(arena.decoy),
+                      "out_decoy": _decoy_state(arena.out_decoy)},
+            "chowns": _lines(tmp / "chowns.txt")}
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
 
 
 _GRADED: dict[str, dict[str, Any]] = {}
@@ -505,11 +523,12 @@ def test_package_masters_and_submissions_are_unchanged(graded):
         assert not changed, f"{part}: {changed}"
 
 
-def test_the_decoy_root_file_is_unchanged(graded):
-    assert graded["after"]["decoy"] == graded["before"]["decoy"]
-    assert graded["after"]["decoy"]["file"][:2] == (0, 0)
-    assert graded["after"]["decoy"]["file"][2] == "-rw-------"
-    assert graded["after"]["decoy"]["folder"][2] == "drwx------"
+@pytest.mark.parametrize("decoy", ["decoy", "out_decoy"])
+def test_the_decoy_root_files_are_unchanged(graded, decoy):
+    """``decoy``: the takeover's target; ``out_decoy``: that of the links in --out."""
+    after = graded["after"][decoy]
+    assert after == graded["before"][decoy]
+    assert after["file"] == (0, 0, "-rw-------") and after["folder"][2] == "drwx------"
 
 
 def test_nothing_a_notebook_started_outlives_the_run(graded):
@@ -530,12 +549,16 @@ def test_grading_time_is_bounded(graded):
 
 # =========================================================================== 1. takeover
 def test_takeover_notebooks_crash_and_keep_a_row(graded):
+    """Each crashes twice: two re-runs, two connection files raced per notebook (made
+    deterministic by the chown-delay hook where the grader still chowns a path; the
+    decoy, package and findings tests say whether a race was won)."""
     _need(graded, "takeover")
     rows = _rows(graded)
     takeovers = [e for e in graded["entries"] if e.kind == "takeover"]
     assert len(takeovers) == 6
     for entry in takeovers:
         assert rows[entry.path]["status"] in STATUSES, _summary(rows[entry.path])
+    assert not [f for f in graded["findings"] if f.startswith("takeover-won-")]
 
 
 # =========================================================================== 2. stopping
@@ -626,7 +649,7 @@ def test_links_planted_in_the_out_folder_are_never_followed(graded):
     _need(graded, "plant_out")
     out: Path = graded["out"]
     assert not out.is_symlink() and not out.with_name("gradebook_feedback").is_symlink()
-    assert graded["after"]["decoy"] == graded["before"]["decoy"]
+    assert graded["after"]["out_decoy"] == graded["before"]["out_decoy"]
 
 
 # =========================================================================== 5. resources
