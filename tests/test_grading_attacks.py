@@ -10,8 +10,8 @@ from a copy of the kit (so that an attack that wins only damages the copy):
     a mode-000 file, a folder named like a notebook, 1 MB of non-JSON, 200,000
     saved outputs, a name starting with ``=``, ESC/CR in a name;
 ``main`` (jobs 2, 24 rows, roster and salt where the grader takes them)
-    six notebooks that crash twice while a watcher they left races the root
-    worker for the next connection files: 12 races a run, a tight poll without
+    four notebooks that crash twice while a watcher they left races the root
+    worker for the next connection files: 8 races a run, a tight poll without
     inotify. Left to chance it won no chown in 12 races here (the issue saw 4
     runs of 15); so the grader's processes get a ``sitecustomize`` hook
     (:data:`attack_notebooks.CHOWN_DELAY_HOOK`) that makes ``os.chown`` of a
@@ -312,13 +312,13 @@ def _main(arena: an.Arena, subs: Path) -> list[Entry]:
         h("s209", "correct"), takeover("s210"),
         Entry("s211.ipynb", _personal("s211", an.plant_out(arena, "gradebook.csv")),
               points=an.FULL, kind="plant_out"),
-        h("s212", "pw_a"), takeover("s213"), h("s214", "correct"),
+        h("s212", "pw_a"), h("s213", "pw_b"), h("s214", "correct"),
         Entry("s215.ipynb", an.copied_variant("s214", "s215", SALT), kind="copied_variant"),
         Entry("s216.ipynb", an.variant_deleted("s216", SALT), kind="variant_deleted"),
         takeover("s217"), h("s218", "pw_b"),
         Entry("s219.ipynb", arena.masters / "00_start_here.ipynb", kind="symlink",
               special="symlink"),
-        takeover("s220"), h("s221", "correct"),
+        h("s220", "correct"), h("s221", "correct"),
         _honest("s041", "pw_b", seed=True, path="s041.ipynb"),
         Entry("late/s041.ipynb", _personal("s041", an.correct()), points=an.FULL,
               kind="duplicate"),
@@ -555,7 +555,7 @@ def test_takeover_notebooks_crash_and_keep_a_row(graded):
     _need(graded, "takeover")
     rows = _rows(graded)
     takeovers = [e for e in graded["entries"] if e.kind == "takeover"]
-    assert len(takeovers) == 6
+    assert len(takeovers) == 4
     for entry in takeovers:
         assert rows[entry.path]["status"] in STATUSES, _summary(rows[entry.path])
     assert not [f for f in graded["findings"] if f.startswith("takeover-won-")]
