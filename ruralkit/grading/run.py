@@ -38,17 +38,18 @@ from ruralkit.i18n import RuralkitError, message
 from ruralkit.progress import progress as progress_bar
 
 from .notebooks import notebook_set_key, read_notebook
+from .confine import Isolation, isolation, mount_config
 from .records import MAX_ATTEMPTS, GradeResult
 from .report import write_feedback, write_gradebook
 from .sandbox import (
     KernelUser,
     grader_user_name,
     kernel_env,
+    kernel_limits,
     kernel_user,
     kill_group,
     kill_kernel,
     kill_uid,
-    sandbox_prefix,
 )
 from .texts import note, plain_number
 
@@ -70,7 +71,7 @@ class _Settings:
     grader_timeout: float
     language: str
     hidden: bool
-    prefix: list[str]
+    isolation: Isolation
     user: KernelUser
 
     @property
@@ -180,36 +181,71 @@ def _inspect(
     return nb, result
 
 
-def _make_box(tmp: Path, ids: tuple[int, int] | None) -> dict[str, Path]:
-    """The folders of one graded run, owned by the kernel's user where there is one.
+def _make_box(tmp: Path, ids: tuple[int, int] | None, isolated: bool) -> dict[str, Path]:
+    """The folders of one graded run.
 
-    ``tmp`` (grader only; others may pass through) holds ``private`` (grader
-    only) and ``box`` (the kernel's) with ``work``, ``home`` and ``.grader``.
+    ``tmp`` (the grader's, 0700; 0711 where the kernel, as another user but with
+    no mount namespace, must pass through it) holds ``private`` (the grader's
+    only: the copy, the spec, the worker's home, the result), ``conn`` (root's:
+    the connection files, written there before they are handed over), ``root``
+    (where a namespace's new root is mounted) and ``box`` (the kernel's) with
+    ``work``, ``home`` and ``.grader``, owned by the kernel's user where there is one.
     """
     box = tmp / "box"
     home = box / "home"
-    folders = {"private": tmp / "private", "box": box, "work": box / "work", "home": home,
-               "kernel_dir": box / ".grader", "runtime": home / ".runtime",
-               "ipython": home / ".ipython"}
-    for folder in folders.values():
-        folder.mkdir()
+    mine = {"private": tmp / "private", "worker_home": tmp / "private" / "home",
+            "conn": tmp / "conn", "root": tmp / "root"}
+    kernels = {"box": box, "work": box / "work", "home": home, "kernel_dir": box / ".grader",
+               "runtime": home / ".runtime", "ipython": home / ".ipython"}
+    for folder in [*mine.values(), *kernels.values()]:
+        folder.mkdir(mode=0o700)
     if ids is not None:
-        os.chmod(tmp, 0o711)
-        for name, folder in folders.items():
-            if name != "private":
-                os.chown(folder, *ids)
-                os.chmod(folder, 0o700)
-    return folders
+        os.chmod(mine["conn"], 0o711)  # the kernel's user reads its own file there
+        if not isolated:
+            os.chmod(tmp, 0o711)
+        for folder in kernels.values():
+            os.chown(folder, *ids, follow_symlinks=False)
+    return {**mine, **kernels}
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a new file only the grader may read (never through a link)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _worker_command(spec_path: Path, box: dict[str, Path], settings: _Settings) -> list[str]:
+    """The command that runs the worker, inside its namespaces where there are."""
+    cmd = [sys.executable, "-m", WORKER_MODULE, str(spec_path)]
+    config = mount_config(box["root"], writable=[box["box"], box["conn"], box["private"]],
+                          cwd=box["private"]) if settings.isolation.namespaces else {}
+    return settings.isolation.command(cmd, config=config)
+
+
+def _kernel_setup(box: dict[str, Path], ids: tuple[int, int] | None,
+                  settings: _Settings) -> dict[str, Any]:
+    """What the worker gives its kernels: limits, and the environment that differs
+    from the worker's own (the kernel's home is the box, the worker's is private)."""
+    separate = ids is not None
+    worker = kernel_env(box["worker_home"], separate_user=separate)
+    kernel = kernel_env(box["home"], separate_user=separate)
+    return {
+        "limits": kernel_limits(settings.timeout + settings.grader_timeout,
+                                separate_user=separate),
+        "kernel_env": {k: v for k, v in kernel.items() if worker.get(k) != v},
+        "kernel_unset": sorted(set(worker) - set(kernel)),
+    }
 
 
 def _run_worker(spec_path: Path, box: dict[str, Path], ids: tuple[int, int] | None,
                 settings: _Settings, result: GradeResult) -> None:
     """Start the worker process for one submission and wait for it, within the hard limit."""
     private = box["private"]
-    cmd = [*settings.prefix, sys.executable, "-m", WORKER_MODULE, str(spec_path)]
-    with open(private / "worker.log", "wb") as log:
+    env = kernel_env(box["worker_home"], separate_user=ids is not None)
+    with open(private / "worker.log", "xb") as log:
         proc = subprocess.Popen(
-            cmd, cwd=private, env=kernel_env(box["home"], separate_user=ids is not None),
+            _worker_command(spec_path, box, settings), cwd=private, env=env,
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -273,15 +309,21 @@ def _grade_one(path: Path, result: GradeResult, settings: _Settings) -> GradeRes
     tmp = Path(tempfile.mkdtemp(prefix="ruralkit-grade-"))
     ids = settings.user.for_submission()
     try:
-        box = _make_box(tmp, ids)
+        box = _make_box(tmp, ids, settings.isolation.namespaces)
         if ids is None:
             result.notes.append(note("grading.note_same_user", settings.language,
                                      user=grader_user_name(), reason=settings.user.reason))
-        copy = box["private"] / path.name
-        copy.write_bytes(path.read_bytes())  # the submission itself is only ever read
+        if not settings.isolation.namespaces:
+            result.notes.append(note("grading.note_isolation_missing", settings.language,
+                                     missing=settings.isolation.describe()))
+        copy = box["private"] / "submission.ipynb"
+        _write_private(copy, path.read_bytes())  # the submission itself is only ever read
         spec = {
             "notebook": str(copy), "workdir": str(box["work"]), "private": str(box["private"]),
             "kernel_dir": str(box["kernel_dir"]), "result": str(box["private"] / "result.json"),
+            "conn_dir": str(box["conn"]), "host_pidns": os.readlink("/proc/self/ns/pid")
+            if os.path.exists("/proc/self/ns/pid") else None,
+            **_kernel_setup(box, ids, settings),
             "token": secrets.token_hex(16), "set": result.set_key, "seed": result.variant_seed,
             "language": settings.language, "hidden": settings.hidden,
             "timeout": settings.timeout, "cell_timeout": settings.cell_timeout,
@@ -289,7 +331,7 @@ def _grade_one(path: Path, result: GradeResult, settings: _Settings) -> GradeRes
             "kernel_user": {"uid": ids[0], "gid": ids[1]} if ids else None,
         }
         spec_path = box["private"] / "spec.json"
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        _write_private(spec_path, json.dumps(spec).encode("utf-8"))
         _run_worker(spec_path, box, ids, settings, result)
         return _read_run(box["private"], result, settings.language)
     finally:
@@ -397,15 +439,16 @@ def grade(
         set_key = f"{int(set_key):02d}"
     if cell_timeout is None:
         cell_timeout = min(30.0, max(1.0, timeout / 2))
-    prefix, sandbox = sandbox_prefix()
+    isolated = isolation()
     settings = _Settings(
         timeout=timeout, cell_timeout=max(1.0, min(float(cell_timeout), float(timeout))),
-        grader_timeout=grader_timeout, language=language, hidden=hidden, prefix=prefix,
-        user=kernel_user(prefix),
+        grader_timeout=grader_timeout, language=language, hidden=hidden, isolation=isolated,
+        user=kernel_user([] if isolated.namespaces else isolated.prefix),
     )
     if progress:
         say = log or (lambda text: print(text, file=sys.stderr))
-        say(message("grading.progress_start", n=len(paths), jobs=jobs, network=sandbox,
+        say(message("grading.progress_start", n=len(paths), jobs=jobs,
+                    network=isolated.describe(),
                     user=settings.user.describe()))
     ordered = _grade_all(paths, set_key, settings, jobs, progress)
     _flag_duplicates(ordered, language)
