@@ -37,8 +37,8 @@ from ruralkit.exercises import get_set
 from ruralkit.i18n import RuralkitError, message
 from ruralkit.progress import progress as progress_bar
 
-from .notebooks import notebook_set_key, read_notebook
 from .confine import Isolation, isolation, mount_config
+from .notebooks import notebook_set_key, read_notebook
 from .records import MAX_ATTEMPTS, GradeResult
 from .report import write_feedback, write_gradebook
 from .sandbox import (
