@@ -43,7 +43,7 @@ from typing import Any
 
 from ruralkit.i18n import Msg
 
-__all__ = ["Isolation", "isolation", "mount_config", "readonly_paths"]
+__all__ = ["Isolation", "hidden_paths", "isolation", "mount_config", "readonly_paths"]
 
 # Runs as the first process of the new namespaces: mounts the new root, starts the worker.
 _SETUP = r"""
@@ -98,6 +98,8 @@ for path, writable in cfg["binds"]:
     mount(path, dst, None, BIND)
     if not writable:
         mount(None, dst, None, REMOUNT | BIND | RDONLY | NOSUID | keep_flags(dst))
+for path in cfg["hide"]:  # inside what was bound: an empty, read-only folder in its place
+    mount("tmpfs", inside(path), "tmpfs", RDONLY | NOSUID | NODEV | NOEXEC, "size=4k,mode=0555")
 mount(None, new, None, REMOUNT | BIND | RDONLY | NOSUID | NODEV)
 os.chdir(new)
 mount(new, "/", None, MOVE)
@@ -185,11 +187,23 @@ def readonly_paths() -> list[str]:
     return kept
 
 
-def mount_config(root: Path, *, writable: Sequence[Path], cwd: Path) -> dict[str, Any]:
-    """The set-up of one run: the new root's mount point, what is bound, the worker's folder."""
+def hidden_paths() -> list[str]:
+    """Folders inside :func:`readonly_paths` a graded run must not see: the masters
+    (with the solutions) that an installed package carries beside its set modules."""
+    import ruralkit
+
+    masters = Path(ruralkit.__file__).resolve().parent / "exercises" / "source"
+    return [str(masters)] if masters.is_dir() else []
+
+
+def mount_config(root: Path, *, writable: Sequence[Path], cwd: Path,
+                 hide: Sequence[Path | str] | None = None) -> dict[str, Any]:
+    """The set-up of one run: the new root's mount point, what is bound (read-only, then
+    ``writable``), the folders hidden (default :func:`hidden_paths`), the worker's folder."""
     binds = [[p, False] for p in readonly_paths()]
     binds += [[str(p), True] for p in writable]
-    return {"root": str(root), "binds": binds, "cwd": str(cwd), "tmp_mb": TMP_MB}
+    hide = hidden_paths() if hide is None else [str(p) for p in hide]
+    return {"root": str(root), "binds": binds, "hide": hide, "cwd": str(cwd), "tmp_mb": TMP_MB}
 
 
 def _works(prefix: list[str], rootless: bool) -> bool:

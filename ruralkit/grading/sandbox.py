@@ -87,7 +87,12 @@ if uid is not None:
         sys.exit("could not drop privileges")
 try:
     import ctypes
-    ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+    libc = ctypes.CDLL(None, use_errno=True)
+    if uid is None and os.geteuid() == 0:  # root's kernel keeps no capability past exec
+        for cap in range(64):
+            libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
+        libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
+    libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
 except Exception:
     pass
 os.umask(0o077)

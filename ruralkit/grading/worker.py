@@ -17,6 +17,7 @@ import json
 import math
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -268,6 +269,16 @@ class _Worker:
             self.attempt_notes.append(self.note("grading.note_export_stuck",
                                                 seconds=plain_number(self.grader_timeout)))
 
+    def _export_is_plain(self, notes: list[str]) -> bool:
+        """The answer file is a regular file, not a link (checked when nothing of the
+        notebook runs any more, so it cannot change between the check and the read)."""
+        info = os.lstat(self.export_file)
+        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+            return True
+        notes.append(self.note("grading.note_no_answers",
+                               error=Msg("grading.answers_not_a_file")))
+        return False
+
     # ------------------------------------------------------------------ all runs
     def run(self) -> dict[str, Any]:
         """Run the notebook (again without a bad cell, if needed) and check the answers."""
@@ -281,7 +292,7 @@ class _Worker:
             self.skip[bad[0]] = bad[1]
         notes = self.rerun_notes + self.attempt_notes
         grade = None
-        if os.path.lexists(self.export_file):
+        if os.path.lexists(self.export_file) and self._export_is_plain(notes):
             grade = check_exported(self.spec, self.nb.cells, self.outcomes, self.labels,
                                    self.export_file, notes)
         return {
