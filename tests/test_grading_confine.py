@@ -345,3 +345,17 @@ def test_isolation_is_described_in_both_languages():
     assert "没有命名空间" in none.describe().render("zh")
     full = confine.Isolation("namespaces", ["unshare", "--pid"])
     assert "PID and mount namespaces" in full.describe().render("en")
+
+
+def test_set_folders_are_read_and_their_masters_hidden(tmp_path, monkeypatch):
+    """Sets of ``RURALKIT_EXERCISES_PATH`` are visible to the kernel (it imports
+    them), their ``source/`` (the masters) is not; a set folder holding the
+    temporary folder (where the runs live) is never bound."""
+    sets = tmp_path / "sets"
+    (sets / "source").mkdir(parents=True)
+    monkeypatch.setenv("RURALKIT_EXERCISES_PATH", os.pathsep.join([str(sets), "/"]))
+    assert str(sets.resolve()) in confine.readonly_paths()
+    assert "/" not in confine.readonly_paths()
+    assert str((sets / "source").resolve()) in confine.hidden_paths()
+    config = confine.mount_config(tmp_path / "root", writable=[], cwd=tmp_path)
+    assert str((sets / "source").resolve()) in config["hide"]

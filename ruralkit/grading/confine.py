@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ruralkit.exercises import set_folders
 from ruralkit.i18n import Msg
 
 __all__ = ["Isolation", "hidden_paths", "isolation", "mount_config", "readonly_paths"]
@@ -168,8 +169,9 @@ def _within(path: str, others: Iterable[str]) -> bool:
 def readonly_paths() -> list[str]:
     """The machine's paths a graded run sees, read-only: system folders, Python, ruralkit.
 
-    The ``ruralkit`` package folder and a checkout's bundled ``data/`` alone, never
-    the project around them (the masters, the tests, the submissions may live there).
+    The ``ruralkit`` package folder, a checkout's bundled ``data/`` and the folders of
+    ``RURALKIT_EXERCISES_PATH`` alone, never the project around them (the masters,
+    the tests, the submissions may live there).
     """
     import ruralkit  # the package itself: already imported by whoever calls this
 
@@ -177,9 +179,13 @@ def readonly_paths() -> list[str]:
     wanted = [p for p in SYSTEM_PATHS if os.path.lexists(p)]
     for path in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
                  os.path.dirname(sys.executable), os.path.dirname(os.path.realpath(sys.executable)),
-                 str(package), str(package.parent / "data")):  # the bundled data of a checkout
+                 str(package), str(package.parent / "data"),  # the bundled data of a checkout
+                 *map(str, set_folders())):  # exercise sets outside the package too
         if path and os.path.isdir(path):
             wanted.append(os.path.abspath(path))
+    temp = os.path.realpath(tempfile.gettempdir())
+    # never a folder holding the runs' own folders (a set folder of /tmp, say)
+    wanted = [p for p in wanted if not _within(temp, [os.path.realpath(p)])]
     kept: list[str] = []
     for path in sorted(dict.fromkeys(wanted), key=lambda p: (p.count("/"), p)):
         if not _within(path, [k for k in kept if not os.path.islink(k)]) or os.path.ismount(path):
@@ -189,11 +195,10 @@ def readonly_paths() -> list[str]:
 
 def hidden_paths() -> list[str]:
     """Folders inside :func:`readonly_paths` a graded run must not see: the masters
-    (with the solutions) that an installed package carries beside its set modules."""
-    import ruralkit
-
-    masters = Path(ruralkit.__file__).resolve().parent / "exercises" / "source"
-    return [str(masters)] if masters.is_dir() else []
+    (with the solutions) that an installed package, or a set folder, carries beside
+    its set modules (``source/``)."""
+    masters = [Path(folder).resolve() / "source" for folder in set_folders()]
+    return [str(m) for m in dict.fromkeys(masters) if m.is_dir()]
 
 
 def mount_config(root: Path, *, writable: Sequence[Path], cwd: Path,

@@ -66,14 +66,18 @@ for name in cfg.get("unset", []):
     os.environ.pop(name, None)
 try:
     import resource
-    for name, value in cfg.get("limits", {}).items():
+except ImportError:  # not POSIX: no limits
+    resource = None
+for name, value in cfg.get("limits", {}).items() if resource else ():
+    try:  # each as far as the system allows (macOS does not enforce RLIMIT_AS)
         limit = getattr(resource, name)
         hard = resource.getrlimit(limit)[1]
-        value = value if hard == resource.RLIM_INFINITY else min(value, hard)
-        resource.setrlimit(limit, (value, value if name != "RLIMIT_CPU" else min(hard, value + 5)))
-except (ImportError, ValueError, OSError):
-    if cfg.get("limits"):
-        raise
+        cap = value + 5 if name == "RLIMIT_CPU" else value  # SIGXCPU first, then SIGKILL
+        if hard != resource.RLIM_INFINITY:
+            value, cap = min(value, hard), min(cap, hard)
+        resource.setrlimit(limit, (value, cap))  # the hard limit too: it cannot be raised
+    except (AttributeError, ValueError, OSError):
+        pass
 uid, gid = cfg.get("uid"), cfg.get("gid")
 if uid is not None:
     if os.path.isabs(sys.argv[2]) and os.execve in os.supports_fd:
@@ -189,6 +193,8 @@ def kernel_manager_class() -> Any:
 
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
                 cmd = super().format_kernel_cmd(extra_arguments)
+                if os.name != "posix":  # no limits nor users to set; exec would lose the pid
+                    return cmd
                 uid, gid = self.kernel_uid, self.kernel_gid
                 if uid is not None and gid is not None:
                     hand_over(self.connection_file, uid, gid, before=self.before_handover)
