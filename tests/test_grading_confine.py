@@ -359,3 +359,25 @@ def test_set_folders_are_read_and_their_masters_hidden(tmp_path, monkeypatch):
     assert str((sets / "source").resolve()) in confine.hidden_paths()
     config = confine.mount_config(tmp_path / "root", writable=[], cwd=tmp_path)
     assert str((sets / "source").resolve()) in config["hide"]
+
+
+def test_the_grader_reads_a_runs_files_never_through_a_link(tmp_path):
+    """Where the kernel shares the grader's user (no root), it could leave links or
+    garbage in its run's folder: a link is not followed, garbage is no result, and
+    that row fails alone (status ``failed``, never a traceback for the class)."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text('{"grade": "the instructor\'s secret"}')
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "result.json").symlink_to(secret)
+    (private / "worker.log").symlink_to(secret)
+    assert grading_run._load_run(private) is None
+    result = grading.GradeResult("x.ipynb", "x", "00", None, "ok", 0.0)
+    grading_run._read_run(private, result, "en")
+    assert result.status == "failed"
+    assert not any("secret" in n for n in result.notes), result.notes
+    (private / "result.json").unlink()
+    (private / "result.json").write_text("[1, 2")
+    assert grading_run._load_run(private) is None
+    (private / "result.json").write_text('{"errors": [], "notes": ["ran"]}')
+    assert grading_run._load_run(private) == {"errors": [], "notes": ["ran"]}

@@ -22,6 +22,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -276,16 +277,44 @@ def _status(run: dict[str, Any], graded: dict[str, Any] | None) -> str:
     return "error" if run.get("errors") else "ok"
 
 
+#: Largest result file a worker may write (bytes); anything bigger is not read.
+_MAX_RESULT = 16 << 20
+
+
+def _read_private(path: Path, limit: int, *, tail: bool = False) -> bytes | None:
+    """At most ``limit`` bytes (the last ones if ``tail``) of a regular file, never
+    through a link; ``None`` if there is no such file or it is bigger (unless ``tail``)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        size = os.fstat(fd).st_size
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or (size > limit and not tail):
+            return None
+        fh.seek(max(0, size - limit))
+        return fh.read(limit)
+
+
+def _load_run(private: Path) -> dict[str, Any] | None:
+    """The worker's result, or ``None`` if it wrote none that can be read."""
+    data = _read_private(private / "result.json", _MAX_RESULT)
+    try:
+        run = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    return run if isinstance(run, dict) else None
+
+
 def _read_run(private: Path, result: GradeResult, language: str) -> GradeResult:
     """Fill ``result`` from what the worker wrote (or say that it wrote nothing)."""
-    out = private / "result.json"
-    if not out.exists():
+    run = _load_run(private)
+    if run is None:
         result.status = "failed"
-        tail = (private / "worker.log").read_text(encoding="utf-8", errors="replace")
+        tail = _read_private(private / "worker.log", 300, tail=True) or b""
         result.notes.append(note("grading.note_could_not_run", language,
-                                 tail=tail[-300:].strip()))
+                                 tail=tail.decode("utf-8", "replace").strip()))
         return result
-    run = json.loads(out.read_text(encoding="utf-8"))
     result.timings = run.get("timings", {})
     result.notes.extend(run.get("notes", []))
     errors = run.get("errors", [])

@@ -315,6 +315,10 @@ def main(spec_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     result = _Worker(spec).run()
     end_leftovers(spec)  # nothing the notebook started runs while the result is written
+    try:
+        os.unlink(spec["result"])  # one the notebook may have put there (same user)
+    except FileNotFoundError:
+        pass
     fd = os.open(spec["result"], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(result, ensure_ascii=False))
