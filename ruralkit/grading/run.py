@@ -2,7 +2,8 @@
 
 Each submission is copied to a temporary folder and run by its own worker
 process (:mod:`ruralkit.grading.worker`) and kernel: a time limit per cell and
-per notebook, proxies blanked, no network where the OS allows, the kernel as a
+per notebook, resource limits, proxies blanked, PID, mount and network namespaces
+of its own where the OS allows (:mod:`ruralkit.grading.confine`), the kernel as a
 user of its own where the grader runs as root (:mod:`ruralkit.grading.sandbox`).
 The answers are checked in the worker, which never ran the notebook's code.
 Results go to a gradebook CSV and one feedback file per student

@@ -5,7 +5,9 @@
 - :func:`kernel_user`: who the kernels run as (a fresh uid per notebook when the
   grader is root, checked by starting Python as that user), and :class:`KernelUser`;
 - :class:`SandboxKernelManager` (from :func:`kernel_manager_class`): starts the
-  kernel as that user, through :func:`drop_command`;
+  kernel through :func:`launch_command` (its environment, the limits of
+  :func:`kernel_limits`, as that user), after :func:`hand_over` gave it its
+  connection file without following a link;
 - :func:`kernel_env`: the environment of the worker and its kernel (proxies
   blanked, a temporary home, the grader's own ``ruralkit`` first on the path);
 - :func:`kill_group`, :func:`kill_kernel`, :func:`kill_uid`: ending what a run left.

@@ -1,8 +1,10 @@
 """One grading worker: ``python -m ruralkit.grading.worker SPEC`` runs one submission copy.
 
 Started by :func:`ruralkit.grading.grade` (never by hand), in a process of its
-own, without network where the OS allows. The notebook's cells run in a fresh
-kernel (as another user where possible); this process never runs any of them.
+own, in PID, mount and network namespaces of its own where the OS allows
+(:mod:`ruralkit.grading.confine`): there it ends every process the notebook left
+before a re-run and before writing the result. The notebook's cells run in a
+fresh kernel (as another user where possible); this process never runs any of them.
 A cell still running at the cell time limit is interrupted and the next cells
 run; a kernel that crashes, or does not stop when interrupted, is restarted and
 the notebook run again without that cell (at most ``MAX_ATTEMPTS`` runs).
