@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ruralkit import grading  # noqa: E402
-from ruralkit.grading.sandbox import sandbox_prefix  # noqa: E402
+from ruralkit.grading.confine import isolation  # noqa: E402
 from ruralkit.notebook_run import kernel_env  # noqa: E402
 
 CORRECT = ROOT / "tests" / "submissions" / "s01-correct.ipynb"
@@ -57,8 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=8, help="submissions per run")
     args = parser.parse_args()
-    prefix, sandbox = sandbox_prefix()
-    print(f"network isolation: {sandbox}")
+    print(f"isolation: {isolation().describe()}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "class"
         folder.mkdir()

@@ -118,3 +118,111 @@ def test_sandbox_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("RURALKIT_GRADE_NO_SANDBOX", "1")
     prefix, description = sandbox.sandbox_prefix()
     assert prefix == [] and "RURALKIT_GRADE_NO_SANDBOX" in description.render("zh")
+
+
+# ---------------------------------------------------------------- the connection file's hand-over
+def _root_only(folder: Path, text: str = "root only\n") -> tuple[Path, tuple]:
+    decoy = folder / "decoy.txt"
+    decoy.write_text(text)
+    decoy.chmod(0o600)
+    info = decoy.stat()
+    return decoy, (info.st_uid, info.st_gid, info.st_mode, decoy.read_bytes())
+
+
+def _state(path: Path) -> tuple:
+    info = path.stat()
+    return (info.st_uid, info.st_gid, info.st_mode, path.read_bytes())
+
+
+KERNEL_IDS = (1_600_000_321, 1_600_000_321)
+
+
+@pytest.fixture
+def conn_dir(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("needs root (the file is handed to a user of its own)")
+    folder = tmp_path / "conn"
+    folder.mkdir(mode=0o711)
+    return folder
+
+
+@pytest.mark.parametrize("swap", ["symlink", "hardlink"])
+def test_a_swapped_connection_file_is_refused_and_the_decoy_untouched(tmp_path, conn_dir, swap):
+    """The race of issue 8, made certain by the test hook: between root writing the
+    connection file and handing it to the kernel's user, the file is swapped for a
+    link to a root-only decoy. The hand-over refuses; the decoy keeps its owner,
+    mode and content."""
+    decoy, before = _root_only(tmp_path)
+    path = conn_dir / "kernel-1.json"
+    path.write_text("{}")
+
+    def swap_in(p: str) -> None:
+        os.unlink(p)
+        (os.symlink if swap == "symlink" else os.link)(decoy, p)
+
+    with pytest.raises(OSError):
+        sandbox.hand_over(str(path), *KERNEL_IDS, before=swap_in)
+    assert _state(decoy) == before
+
+
+def test_the_connection_file_goes_to_the_kernels_user(conn_dir):
+    path = conn_dir / "kernel-1.json"
+    path.write_text("{}")
+    sandbox.hand_over(str(path), *KERNEL_IDS)
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, info.st_mode & 0o777) == (*KERNEL_IDS, 0o600)
+
+
+def test_no_hand_over_in_a_folder_someone_else_may_write(tmp_path, conn_dir):
+    """A folder of the kernel's user (where it could swap the file at any time) is
+    refused before anything in it is touched."""
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    os.chown(theirs, *KERNEL_IDS)
+    decoy, before = _root_only(tmp_path)
+    os.symlink(decoy, theirs / "kernel-1.json")
+    with pytest.raises(PermissionError, match="not the grader's alone"):
+        sandbox.hand_over(str(theirs / "kernel-1.json"), *KERNEL_IDS)
+    open_to_all = tmp_path / "open"
+    open_to_all.mkdir()
+    open_to_all.chmod(0o777)
+    with pytest.raises(PermissionError):
+        sandbox.hand_over(str(open_to_all / "kernel-1.json"), *KERNEL_IDS)
+    assert _state(decoy) == before
+
+
+def test_the_kernel_manager_hands_over_through_the_same_check(tmp_path, conn_dir):
+    """What the worker runs: the manager writes the file, the hook swaps it, the
+    kernel is not started and the decoy is untouched."""
+    decoy, before = _root_only(tmp_path)
+    km = sandbox.kernel_manager_class()(kernel_name="python3", transport="ipc",
+                                        ip=str(tmp_path / "k1"))
+    km.connection_file = str(conn_dir / "kernel-1.json")
+    km.kernel_uid, km.kernel_gid = KERNEL_IDS
+    km.write_connection_file()
+
+    def swap_in(p: str) -> None:
+        os.unlink(p)
+        os.symlink(decoy, p)
+
+    km.before_handover = swap_in
+    with pytest.raises(OSError):
+        km.format_kernel_cmd()
+    assert _state(decoy) == before
+
+
+def test_launch_command_sets_limits_and_environment(tmp_path):
+    code = ("import os, resource; print(resource.getrlimit(resource.RLIMIT_AS)[0],"
+            " resource.getrlimit(resource.RLIMIT_FSIZE)[0], os.environ.get('RK_SET'),"
+            " os.environ.get('RK_GONE'))")
+    limits = sandbox.kernel_limits(60, separate_user=False)
+    limits["RLIMIT_AS"] = 1536 << 20
+    done = subprocess.run(
+        [*sandbox.launch_command(limits=limits, env={"RK_SET": "yes"}, unset=["RK_GONE"]),
+         sys.executable, "-c", code],
+        env={**os.environ, "RK_GONE": "still here"}, capture_output=True, text=True,
+        timeout=60, check=True,
+    )
+    assert done.stdout.split() == [str(1536 << 20), str(1 << 30), "yes", "None"]
+    assert "RLIMIT_NPROC" not in limits  # the grader's own user: not limited (shared count)
+    assert sandbox.kernel_limits(60, separate_user=True)["RLIMIT_NPROC"] == 512

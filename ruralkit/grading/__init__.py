@@ -12,8 +12,10 @@ Three steps of an instructor's workflow (``ruralkit exercises ...`` runs them):
     salt, and a copy of the student notebook that loads that variant of the county.
 :func:`grade`
     Each submission is copied to a temporary folder and run in its own process and
-    kernel (a time limit per cell and per notebook, proxies blanked, no network where
-    the OS allows, the kernel as a user of its own where the grader runs as root).
+    kernel (a time limit per cell and per notebook, resource limits, proxies blanked;
+    on Linux in PID, mount and network namespaces of its own that show it only the
+    system, Python and the package, read-only; the kernel as a user of its own where
+    the grader runs as root).
     After the cells, the answers are taken out of the kernel (plain data, or the
     facts a check needs about a chart or a design) and checked, with the hidden
     tests, in the grader's own process, which never ran the notebook's code. Results
@@ -33,7 +35,8 @@ The package, by job (imports run down this list, never up; ``records`` and
 ``cells``       cell labels ("the answer cell of question 4"), names a cell sets
 ``inject``      the cells the grader runs in a graded kernel
 ``checking``    the handed-over answers checked in the grader's process
-``sandbox``     no network, kernel users, environment, killing what is left
+``confine``     PID, mount and network namespaces of a worker (Linux)
+``sandbox``     kernel users, limits, environment, connection files, killing what is left
 ``worker``      one submission's runs (``python -m ruralkit.grading.worker``)
 ``report``      the gradebook CSV and the feedback files
 ``run``         grading a class: submissions, workers, progress, reports

@@ -2,7 +2,8 @@
 
 Each submission is copied to a temporary folder and run by its own worker
 process (:mod:`ruralkit.grading.worker`) and kernel: a time limit per cell and
-per notebook, proxies blanked, no network where the OS allows, the kernel as a
+per notebook, resource limits, proxies blanked, PID, mount and network namespaces
+of its own where the OS allows (:mod:`ruralkit.grading.confine`), the kernel as a
 user of its own where the grader runs as root (:mod:`ruralkit.grading.sandbox`).
 The answers are checked in the worker, which never ran the notebook's code.
 Results go to a gradebook CSV and one feedback file per student
@@ -22,6 +23,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -37,6 +39,7 @@ from ruralkit.exercises import get_set
 from ruralkit.i18n import RuralkitError, message
 from ruralkit.progress import progress as progress_bar
 
+from .confine import Isolation, isolation, mount_config
 from .intake import Refused, clean_id, parse_submission, read_submission
 from .notebooks import notebook_set_key
 from .outputs import OutputFolder
@@ -46,11 +49,11 @@ from .sandbox import (
     KernelUser,
     grader_user_name,
     kernel_env,
+    kernel_limits,
     kernel_user,
     kill_group,
     kill_kernel,
     kill_uid,
-    sandbox_prefix,
 )
 from .texts import clean_text, note, plain_number
 from .variants import DEFAULT_SALT, read_roster, variant_seed, with_variant
@@ -77,7 +80,7 @@ class _Settings:
     grader_timeout: float
     language: str
     hidden: bool
-    prefix: list[str]
+    isolation: Isolation
     user: KernelUser
 
     @property
@@ -251,36 +254,71 @@ def _check_seed(nb: dict[str, Any], result: GradeResult, identity: _Identity,
     return with_variant(nb, own)
 
 
-def _make_box(tmp: Path, ids: tuple[int, int] | None) -> dict[str, Path]:
-    """The folders of one graded run, owned by the kernel's user where there is one.
+def _make_box(tmp: Path, ids: tuple[int, int] | None, isolated: bool) -> dict[str, Path]:
+    """The folders of one graded run.
 
-    ``tmp`` (grader only; others may pass through) holds ``private`` (grader
-    only) and ``box`` (the kernel's) with ``work``, ``home`` and ``.grader``.
+    ``tmp`` (the grader's, 0700; 0711 where the kernel, as another user but with
+    no mount namespace, must pass through it) holds ``private`` (the grader's
+    only: the copy, the spec, the worker's home, the result), ``conn`` (root's:
+    the connection files, written there before they are handed over), ``root``
+    (where a namespace's new root is mounted) and ``box`` (the kernel's) with
+    ``work``, ``home`` and ``.grader``, owned by the kernel's user where there is one.
     """
     box = tmp / "box"
     home = box / "home"
-    folders = {"private": tmp / "private", "box": box, "work": box / "work", "home": home,
-               "kernel_dir": box / ".grader", "runtime": home / ".runtime",
-               "ipython": home / ".ipython"}
-    for folder in folders.values():
-        folder.mkdir()
+    mine = {"private": tmp / "private", "worker_home": tmp / "private" / "home",
+            "conn": tmp / "conn", "root": tmp / "root"}
+    kernels = {"box": box, "work": box / "work", "home": home, "kernel_dir": box / ".grader",
+               "runtime": home / ".runtime", "ipython": home / ".ipython"}
+    for folder in [*mine.values(), *kernels.values()]:
+        folder.mkdir(mode=0o700)
     if ids is not None:
-        os.chmod(tmp, 0o711)
-        for name, folder in folders.items():
-            if name != "private":
-                os.chown(folder, *ids)
-                os.chmod(folder, 0o700)
-    return folders
+        os.chmod(mine["conn"], 0o711)  # the kernel's user reads its own file there
+        if not isolated:
+            os.chmod(tmp, 0o711)
+        for folder in kernels.values():
+            os.chown(folder, *ids, follow_symlinks=False)
+    return {**mine, **kernels}
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a new file only the grader may read (never through a link)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _worker_command(spec_path: Path, box: dict[str, Path], settings: _Settings) -> list[str]:
+    """The command that runs the worker, inside its namespaces where there are."""
+    cmd = [sys.executable, "-m", WORKER_MODULE, str(spec_path)]
+    config = mount_config(box["root"], writable=[box["box"], box["conn"], box["private"]],
+                          cwd=box["private"]) if settings.isolation.namespaces else {}
+    return settings.isolation.command(cmd, config=config)
+
+
+def _kernel_setup(box: dict[str, Path], ids: tuple[int, int] | None,
+                  settings: _Settings) -> dict[str, Any]:
+    """What the worker gives its kernels: limits, and the environment that differs
+    from the worker's own (the kernel's home is the box, the worker's is private)."""
+    separate = ids is not None
+    worker = kernel_env(box["worker_home"], separate_user=separate)
+    kernel = kernel_env(box["home"], separate_user=separate)
+    return {
+        "limits": kernel_limits(settings.timeout + settings.grader_timeout,
+                                separate_user=separate),
+        "kernel_env": {k: v for k, v in kernel.items() if worker.get(k) != v},
+        "kernel_unset": sorted(set(worker) - set(kernel)),
+    }
 
 
 def _run_worker(spec_path: Path, box: dict[str, Path], ids: tuple[int, int] | None,
                 settings: _Settings, result: GradeResult) -> None:
     """Start the worker process for one submission and wait for it, within the hard limit."""
     private = box["private"]
-    cmd = [*settings.prefix, sys.executable, "-m", WORKER_MODULE, str(spec_path)]
-    with open(private / "worker.log", "wb") as log:
+    env = kernel_env(box["worker_home"], separate_user=ids is not None)
+    with open(private / "worker.log", "xb") as log:
         proc = subprocess.Popen(
-            cmd, cwd=private, env=kernel_env(box["home"], separate_user=ids is not None),
+            _worker_command(spec_path, box, settings), cwd=private, env=env,
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
@@ -311,25 +349,44 @@ def _status(run: dict[str, Any], graded: dict[str, Any] | None) -> str:
     return "error" if run.get("errors") else "ok"
 
 
-def _tail(path: Path, size: int = 300) -> str:
-    """The last ``size`` bytes of a log, however long it grew."""
+#: Largest result file a worker may write (bytes); anything bigger is not read.
+_MAX_RESULT = 16 << 20
+
+
+def _read_private(path: Path, limit: int, *, tail: bool = False) -> bytes | None:
+    """At most ``limit`` bytes (the last ones if ``tail``) of a regular file, never
+    through a link; ``None`` if there is no such file or it is bigger (unless ``tail``)."""
     try:
-        with open(path, "rb") as fh:
-            fh.seek(max(0, os.fstat(fh.fileno()).st_size - size))
-            return fh.read(size).decode("utf-8", errors="replace")
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return ""
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        size = os.fstat(fd).st_size
+        if not stat.S_ISREG(os.fstat(fd).st_mode) or (size > limit and not tail):
+            return None
+        fh.seek(max(0, size - limit))
+        return fh.read(limit)
+
+
+def _load_run(private: Path) -> dict[str, Any] | None:
+    """The worker's result, or ``None`` if it wrote none that can be read."""
+    data = _read_private(private / "result.json", _MAX_RESULT)
+    try:
+        run = json.loads(data) if data is not None else None
+    except ValueError:
+        return None
+    return run if isinstance(run, dict) else None
 
 
 def _read_run(private: Path, result: GradeResult, language: str) -> GradeResult:
     """Fill ``result`` from what the worker wrote (or say that it wrote nothing)."""
-    out = private / "result.json"
-    if not out.exists():
+    run = _load_run(private)
+    if run is None:
         result.status = "failed"
+        tail = _read_private(private / "worker.log", 300, tail=True) or b""
         result.notes.append(note("grading.note_could_not_run", language,
-                                 tail=clean_text(_tail(private / "worker.log"), 300).strip()))
+                                 tail=clean_text(tail.decode("utf-8", "replace"), 300).strip()))
         return result
-    run = json.loads(out.read_text(encoding="utf-8"))
     result.timings = run.get("timings", {})
     result.notes.extend(run.get("notes", []))
     errors = run.get("errors", [])
@@ -354,15 +411,21 @@ def _grade_one(path: Path, result: GradeResult, settings: _Settings,
     tmp = Path(tempfile.mkdtemp(prefix="ruralkit-grade-"))
     ids = settings.user.for_submission()
     try:
-        box = _make_box(tmp, ids)
+        box = _make_box(tmp, ids, settings.isolation.namespaces)
         if ids is None:
             result.notes.append(note("grading.note_same_user", settings.language,
                                      user=grader_user_name(), reason=settings.user.reason))
+        if not settings.isolation.namespaces:
+            result.notes.append(note("grading.note_isolation_missing", settings.language,
+                                     missing=settings.isolation.describe()))
         copy = box["private"] / "submission.ipynb"
-        copy.write_text(json.dumps(nb), encoding="utf-8")  # the file itself is read once
+        _write_private(copy, json.dumps(nb).encode("utf-8"))  # the file itself is read once
         spec = {
             "notebook": str(copy), "workdir": str(box["work"]), "private": str(box["private"]),
             "kernel_dir": str(box["kernel_dir"]), "result": str(box["private"] / "result.json"),
+            "conn_dir": str(box["conn"]), "host_pidns": os.readlink("/proc/self/ns/pid")
+            if os.path.exists("/proc/self/ns/pid") else None,
+            **_kernel_setup(box, ids, settings),
             "token": secrets.token_hex(16), "set": result.set_key, "seed": result.variant_seed,
             "language": settings.language, "hidden": settings.hidden,
             "timeout": settings.timeout, "cell_timeout": settings.cell_timeout,
@@ -370,7 +433,7 @@ def _grade_one(path: Path, result: GradeResult, settings: _Settings,
             "kernel_user": {"uid": ids[0], "gid": ids[1]} if ids else None,
         }
         spec_path = box["private"] / "spec.json"
-        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        _write_private(spec_path, json.dumps(spec).encode("utf-8"))
         _run_worker(spec_path, box, ids, settings, result)
         return _read_run(box["private"], result, settings.language)
     finally:
@@ -517,19 +580,19 @@ def grade(
     identity = _identity(roster, salt)
     if cell_timeout is None:
         cell_timeout = min(30.0, max(1.0, timeout / 2))
-    prefix, sandbox = sandbox_prefix()
+    isolated = isolation()
     settings = _Settings(
         timeout=timeout, cell_timeout=max(1.0, min(float(cell_timeout), float(timeout))),
-        grader_timeout=grader_timeout, language=language, hidden=hidden, prefix=prefix,
-        user=kernel_user(prefix),
+        grader_timeout=grader_timeout, language=language, hidden=hidden, isolation=isolated,
+        user=kernel_user([] if isolated.namespaces else isolated.prefix),
     )
     _refuse_shared_user(settings.user)
     folders = _output_folders(out, feedback)  # made now: before any notebook runs
     try:
         if progress:
             say = log or (lambda text: print(text, file=sys.stderr))
-            say(message("grading.progress_start", n=len(paths), jobs=jobs, network=sandbox,
-                        user=settings.user.describe()))
+            say(message("grading.progress_start", n=len(paths), jobs=jobs,
+                        network=isolated.describe(), user=settings.user.describe()))
         ordered = _grade_all(paths, set_key, settings, jobs, progress, identity)
         _flag_duplicates(ordered, language)
         if out is not None:

@@ -5,7 +5,9 @@
 - :func:`kernel_user`: who the kernels run as (a fresh uid per notebook when the
   grader is root, checked by starting Python as that user), and :class:`KernelUser`;
 - :class:`SandboxKernelManager` (from :func:`kernel_manager_class`): starts the
-  kernel as that user, through :func:`drop_command`;
+  kernel through :func:`launch_command` (its environment, the limits of
+  :func:`kernel_limits`, as that user), after :func:`hand_over` gave it its
+  connection file without following a link;
 - :func:`kernel_env`: the environment of the worker and its kernel (proxies
   blanked, a temporary home, the grader's own ``ruralkit`` first on the path);
 - :func:`kill_group`, :func:`kill_kernel`, :func:`kill_uid`: ending what a run left.
@@ -21,15 +23,17 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,47 +42,69 @@ from ruralkit.i18n import Msg, message
 from ruralkit.notebook_run import kernel_env as notebook_kernel_env
 
 __all__ = [
+    "MEMORY_MB",
     "KernelUser",
     "drop_command",
+    "hand_over",
     "grader_user_name",
     "kernel_env",
+    "kernel_limits",
     "kernel_manager_class",
     "kernel_user",
     "kill_group",
     "kill_kernel",
     "kill_uid",
+    "launch_command",
     "sandbox_prefix",
 ]
 
-# Started as root, this drops to the grading user and starts the kernel in its place.
-_DROP_PRIVILEGES = """\
-import os, sys
-uid, gid = int(sys.argv[1]), int(sys.argv[2])
+# Starts a kernel: its environment, its limits, as its own user (started as root: drops to it).
+_LAUNCH = """\
+import json, os, sys
+cfg = json.loads(sys.argv[1])
 program = None
-if os.path.isabs(sys.argv[3]) and os.execve in os.supports_fd:
-    # opened before dropping privileges: runs an interpreter installed where only root
-    # may look (e.g. under /root), as long as the files it then reads are readable
-    program = os.open(sys.argv[3], os.O_RDONLY)
-os.setgroups([])
-os.setgid(gid)
-os.setuid(uid)
-if os.getuid() != uid or os.geteuid() != uid:
-    sys.exit("could not drop privileges")
-try:
-    import ctypes
-    ctypes.CDLL(None, use_errno=True).prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
-except Exception:
-    pass
+os.environ.update(cfg.get("env", {}))
+for name in cfg.get("unset", []):
+    os.environ.pop(name, None)
 try:
     import resource
-    for limit, value in ((resource.RLIMIT_NPROC, 512), (resource.RLIMIT_FSIZE, 1 << 30)):
-        resource.setrlimit(limit, (value, value))
+except ImportError:  # not POSIX: no limits
+    resource = None
+for name, value in cfg.get("limits", {}).items() if resource else ():
+    try:  # each as far as the system allows (macOS does not enforce RLIMIT_AS)
+        limit = getattr(resource, name)
+        hard = resource.getrlimit(limit)[1]
+        cap = value + 5 if name == "RLIMIT_CPU" else value  # SIGXCPU first, then SIGKILL
+        if hard != resource.RLIM_INFINITY:
+            value, cap = min(value, hard), min(cap, hard)
+        resource.setrlimit(limit, (value, cap))  # the hard limit too: it cannot be raised
+    except (AttributeError, ValueError, OSError):
+        pass
+uid, gid = cfg.get("uid"), cfg.get("gid")
+if uid is not None:
+    if os.path.isabs(sys.argv[2]) and os.execve in os.supports_fd:
+        # opened before dropping privileges: runs an interpreter installed where only root
+        # may look (e.g. under /root), as long as the files it then reads are readable
+        program = os.open(sys.argv[2], os.O_RDONLY)
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+    if os.getuid() != uid or os.geteuid() != uid:
+        sys.exit("could not drop privileges")
+try:
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    if uid is None and os.geteuid() == 0:  # root's kernel keeps no capability past exec
+        for cap in range(64):
+            libc.prctl(24, cap, 0, 0, 0)  # PR_CAPBSET_DROP
+        libc.prctl(47, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
+    libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
 except Exception:
     pass
 os.umask(0o077)
 if program is not None:
-    os.execve(program, sys.argv[3:], os.environ)
-os.execvp(sys.argv[3], sys.argv[3:])
+    os.execve(program, sys.argv[2:], os.environ)
+os.execvp(sys.argv[2], sys.argv[2:])
 """
 
 # Kernels run as a user of their own: a uid from this range (no account needed), one per
@@ -88,17 +114,70 @@ _UID_SPAN = 100_000_000
 
 _PROXY_VARS = ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy", "no_proxy")
 
+#: Memory (address space) a kernel may use, in MiB, unless ``RURALKIT_GRADE_MEMORY`` says.
+MEMORY_MB = 4096
+
+
+def launch_command(uid: int | None = None, gid: int | None = None, *,
+                   limits: dict[str, int] | None = None,
+                   env: dict[str, str] | None = None, unset: Sequence[str] = ()) -> list[str]:
+    """A command prefix that runs the rest of the command with ``env`` set, ``unset``
+    removed, resource ``limits`` (``{"RLIMIT_AS": bytes, ...}``) and, if given, as
+    ``uid``/``gid`` (which needs root)."""
+    config = {"uid": uid, "gid": gid, "limits": limits or {}, "env": env or {},
+              "unset": list(unset)}
+    return [sys.executable, "-I", "-S", "-c", _LAUNCH, json.dumps(config)]
+
 
 def drop_command(uid: int, gid: int) -> list[str]:
     """A command prefix that runs the rest of the command as ``uid``/``gid``."""
-    return [sys.executable, "-I", "-S", "-c", _DROP_PRIVILEGES, str(uid), str(gid)]
+    return launch_command(uid, gid)
+
+
+def kernel_limits(seconds: float, *, separate_user: bool) -> dict[str, int]:
+    """Resource limits of one kernel: memory, file size, CPU seconds (``seconds`` of cells
+    and hand-over, twice over for threads), and processes where it has a user of its own
+    (the count is per user, and the grader's own user runs other things)."""
+    memory = int(os.environ.get("RURALKIT_GRADE_MEMORY", "").strip() or MEMORY_MB)
+    limits = {"RLIMIT_AS": memory << 20, "RLIMIT_FSIZE": 1 << 30,
+              "RLIMIT_CPU": int(2 * seconds) + 30, "RLIMIT_CORE": 0}
+    if separate_user:
+        limits["RLIMIT_NPROC"] = 512
+    return limits
+
+
+def hand_over(path: str, uid: int, gid: int, *, before: Callable[[str], None] | None = None,
+              ) -> None:
+    """Give the file at ``path`` (a connection file root just wrote) to ``uid``/``gid``.
+
+    The folder must be root's and writable by no one else, so that no one can swap
+    the file; the file is opened without following a link, checked (a regular file
+    of root's, with one link) and changed through its descriptor. ``before`` (tests
+    only) runs between the checks of the folder and the opening of the file.
+    """
+    folder = os.lstat(os.path.dirname(path) or ".")
+    if not stat.S_ISDIR(folder.st_mode) or folder.st_uid != os.geteuid() or (
+            folder.st_mode & 0o022):
+        raise PermissionError(message("grading.handover_folder", path=os.path.dirname(path)))
+    if before is not None:
+        before(path)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_nlink != 1:
+            raise PermissionError(message("grading.handover_file", path=path))
+        os.fchmod(fd, 0o600)
+        os.fchown(fd, uid, gid)
+    finally:
+        os.close(fd)
 
 
 _MANAGER_CLASS: Any = None
 
 
 def kernel_manager_class() -> Any:
-    """A kernel manager that starts the kernel as another user, if one is set.
+    """A kernel manager that starts the kernel with limits, an environment of its own,
+    and as another user, if one is set.
 
     Made on first use: jupyter_client is imported only in the worker process.
     """
@@ -109,13 +188,22 @@ def kernel_manager_class() -> Any:
         class SandboxKernelManager(AsyncKernelManager):
             kernel_uid: int | None = None
             kernel_gid: int | None = None
+            kernel_limits: dict[str, int] | None = None
+            kernel_env: dict[str, str] | None = None
+            kernel_unset: Sequence[str] = ()
+            before_handover: Callable[[str], None] | None = None  # tests only
 
             def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
                 cmd = super().format_kernel_cmd(extra_arguments)
-                if self.kernel_uid is None or self.kernel_gid is None:
+                if os.name != "posix":  # no limits nor users to set; exec would lose the pid
                     return cmd
-                os.chown(self.connection_file, self.kernel_uid, self.kernel_gid)
-                return [*drop_command(self.kernel_uid, self.kernel_gid), *cmd]
+                uid, gid = self.kernel_uid, self.kernel_gid
+                if uid is not None and gid is not None:
+                    hand_over(self.connection_file, uid, gid, before=self.before_handover)
+                else:
+                    uid = gid = None
+                return [*launch_command(uid, gid, limits=self.kernel_limits,
+                                        env=self.kernel_env, unset=self.kernel_unset), *cmd]
 
         _MANAGER_CLASS = SandboxKernelManager
     return _MANAGER_CLASS

@@ -1,8 +1,10 @@
 """One grading worker: ``python -m ruralkit.grading.worker SPEC`` runs one submission copy.
 
 Started by :func:`ruralkit.grading.grade` (never by hand), in a process of its
-own, without network where the OS allows. The notebook's cells run in a fresh
-kernel (as another user where possible); this process never runs any of them.
+own, in PID, mount and network namespaces of its own where the OS allows
+(:mod:`ruralkit.grading.confine`): there it ends every process the notebook left
+before a re-run and before writing the result. The notebook's cells run in a
+fresh kernel (as another user where possible); this process never runs any of them.
 A cell still running at the cell time limit is interrupted and the next cells
 run; a kernel that crashes, or does not stop when interrupted, is restarted and
 the notebook run again without that cell (at most ``MAX_ATTEMPTS`` runs).
@@ -16,6 +18,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -40,9 +44,53 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-__all__ = ["main"]
+__all__ = ["end_leftovers", "main"]
 
 RunExtra = Callable[[str, float], None]
+
+
+def _in_own_pid_namespace(spec: dict[str, Any]) -> bool:
+    """True if this worker runs in PID and mount namespaces of its own (see ``confine``):
+    only then may it end every other process it can see."""
+    if not os.environ.get("RURALKIT_GRADE_ISOLATED") or not spec.get("host_pidns"):
+        return False
+    try:
+        return os.getppid() == 1 and os.readlink("/proc/self/ns/pid") != spec["host_pidns"]
+    except OSError:
+        return False
+
+
+def _running_others() -> list[int]:
+    """Processes of this namespace still running, other than its first one and this one."""
+    others = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) not in (1, os.getpid()):
+            try:
+                with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                    state = fh.read().rpartition(")")[2].split()[:1]
+            except OSError:
+                continue
+            if state != ["Z"]:
+                others.append(int(entry))
+    return others
+
+
+def end_leftovers(spec: dict[str, Any], wait: float = 2.0) -> bool:
+    """Kill every process the notebook left in this worker's namespace; true if done.
+
+    Does nothing (false) outside a PID namespace of the worker's own.
+    """
+    if not _in_own_pid_namespace(spec):
+        return False
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            os.kill(-1, signal.SIGKILL)  # in a PID namespace: all but its first process and us
+        except ProcessLookupError:
+            pass
+        if not _running_others() or time.monotonic() > deadline:
+            return not _running_others()
+        time.sleep(0.01)
 
 
 def _interrupted(client: Any, km: Any, grace: float, run_extra: RunExtra) -> bool:
@@ -80,6 +128,7 @@ class _Worker:
         self.cell_timeout = float(spec["cell_timeout"])
         self.grader_timeout = float(spec["grader_timeout"])
         self.user: dict[str, int] = spec.get("kernel_user") or {}
+        self.isolated = _in_own_pid_namespace(spec)
         self.skip: dict[int, str] = {}  # cell index -> "crashed" | "timeout" (did not stop)
         self.rerun_notes: list[str] = []  # why the notebook was run again: kept
         self.attempt_notes: list[str] = []  # of the last run only
@@ -100,8 +149,12 @@ class _Worker:
         km = kernel_manager_class()(
             kernel_name="python3", transport="ipc", ip=str(self.kernel_dir / f"k{attempt}")
         )
-        km.connection_file = str(self.kernel_dir / f"kernel-{attempt}.json")
+        # written by root in root's own folder, then handed over (sandbox.hand_over)
+        km.connection_file = str(Path(self.spec["conn_dir"]) / f"kernel-{attempt}.json")
         km.kernel_uid, km.kernel_gid = self.user.get("uid"), self.user.get("gid")
+        km.kernel_limits = self.spec.get("limits")
+        km.kernel_env = self.spec.get("kernel_env")
+        km.kernel_unset = self.spec.get("kernel_unset", ())
         client = NotebookClient(
             run_nb, km=km, timeout=int(self.cell_timeout), allow_errors=True,
             record_timing=False, interrupt_on_timeout=False, kernel_name="python3",
@@ -182,7 +235,7 @@ class _Worker:
             with client.setup_kernel():
                 self.timings["kernel_start"] = time.monotonic() - clock
                 pid = getattr(getattr(km, "provisioner", None), "pid", None)
-                if pid:
+                if pid and not self.isolated:  # in a namespace: it ends with the namespace
                     (self.private / "kernel.pid").write_text(str(pid))
                 run_extra(prelude_cell(notebook_mode(self.nb)), 30)
                 stuck = self._run_cells(client, km, cells, run_extra)
@@ -207,6 +260,7 @@ class _Worker:
                     run_sync(km.shutdown_kernel)(now=True)
             except Exception:
                 pass
+            end_leftovers(self.spec)  # nothing of this run is left when the next one starts
         return None
 
     def _export(self, run_extra: RunExtra) -> None:
@@ -217,6 +271,16 @@ class _Worker:
         except CellTimeoutError:
             self.attempt_notes.append(self.note("grading.note_export_stuck",
                                                 seconds=plain_number(self.grader_timeout)))
+
+    def _export_is_plain(self, notes: list[str]) -> bool:
+        """The answer file is a regular file, not a link (checked when nothing of the
+        notebook runs any more, so it cannot change between the check and the read)."""
+        info = os.lstat(self.export_file)
+        if stat.S_ISREG(info.st_mode) and info.st_nlink == 1:
+            return True
+        notes.append(self.note("grading.note_no_answers",
+                               error=Msg("grading.answers_not_a_file")))
+        return False
 
     # ------------------------------------------------------------------ all runs
     def run(self) -> dict[str, Any]:
@@ -231,7 +295,7 @@ class _Worker:
             self.skip[bad[0]] = bad[1]
         notes = self.rerun_notes + self.attempt_notes
         grade = None
-        if os.path.lexists(self.export_file):
+        if os.path.lexists(self.export_file) and self._export_is_plain(notes):
             grade = check_exported(self.spec, self.nb.cells, self.outcomes, self.labels,
                                    self.export_file, notes)
         return {
@@ -253,7 +317,14 @@ def main(spec_path: str) -> int:
     """Grade the submission copy a spec file describes; write the result file. Returns 0."""
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
     result = _Worker(spec).run()
-    Path(spec["result"]).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    end_leftovers(spec)  # nothing the notebook started runs while the result is written
+    try:
+        os.unlink(spec["result"])  # one the notebook may have put there (same user)
+    except FileNotFoundError:
+        pass
+    fd = os.open(spec["result"], os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(result, ensure_ascii=False))
     return 0
 
 
