@@ -34,9 +34,10 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from ruralkit.i18n import Msg
+from ruralkit.i18n import Msg, RuralkitError
 
 from .engine import NotAttempted, Outcome, Problem, ThoughtExperiment
+from .mode import AssessmentError
 from .names import data_names
 from .placeholder import is_placeholder
 from .selftest import run as run_self_test
@@ -284,7 +285,16 @@ class ProblemView:
                       _COLOURS["uncheckable"]))
 
     def _solution(self) -> None:
-        code = self.problem.solution
+        try:
+            code = self.problem.solution
+        except AssessmentError:
+            raise
+        except (RuralkitError, OSError):
+            # No master to read it from: an installed kit without its masters, or a
+            # notebook being graded (the grader hides the masters from the kernel).
+            show(RichText(Msg("exercises.solution").render(),
+                          Msg("exercises.solution_unavailable").render(), _COLOURS["error"]))
+            return
         show(RichText(Msg("exercises.solution").render(), f"```python\n{code}\n```",
                       _COLOURS["correct"]))
 

@@ -108,8 +108,8 @@ def make() -> list[tuple[str, bytes | Notebook, str, dict[str, float]]]:
     nb = answer_all(student())
     cell(nb, "language-code")["source"] = 'rk.set_language("zh")'
     cell(nb, "q1-help")["source"] = "q1.hint()\nq1.hint()\nq1.solution()"
-    # graded runs cannot see the masters, so q1.solution() raises there: status "error"
-    subs.append(("s02-correct-zh.ipynb", nb, "error", points()))
+    # graded runs cannot see the masters: q1.solution() says so, and the run stays "ok"
+    subs.append(("s02-correct-zh.ipynb", nb, "ok", points()))
 
     unweighted = SOLUTIONS["q6"].splitlines()[0] + '\nsat_2024 = survey_2024["sat_township"].mean()'
     nb = answer_all(student(), q2="n_villages = villages.shape[1]", q6=unweighted)
