@@ -19,6 +19,7 @@ import pytest
 
 from ruralkit import grading
 from ruralkit.grading import intake, run
+from ruralkit.grading.confine import Isolation
 from ruralkit.grading.intake import Refused
 from ruralkit.i18n import RuralkitError
 
@@ -266,22 +267,30 @@ def test_roster_and_salt_options(tmp_path):
     assert run._identity(None, None) == run._Identity()
 
 
-def test_a_user_shared_by_every_notebook_is_refused():
-    """RURALKIT_GRADE_USER=nobody: what one notebook leaves running as nobody would
-    still run, as the same user, while the next notebooks are graded."""
+_NO_PIDNS = Isolation("network", ["unshare", "--net"], missing=("pid", "mount"))
+_PIDNS = Isolation("namespaces", ["unshare", "--pid"])
+
+
+def test_a_user_shared_by_every_notebook_is_refused_without_pid_namespaces():
+    """RURALKIT_GRADE_USER=nobody: without PID namespaces, what one notebook leaves
+    running as nobody would still run, as the same user, while the next notebooks are
+    graded; with them, everything of one notebook ends with its worker."""
     with pytest.raises(RuralkitError, match="one shared user"):
-        run._refuse_shared_user(grading.KernelUser("fixed", 65534, 65534))
-    run._refuse_shared_user(grading.KernelUser("unique"))
-    run._refuse_shared_user(grading.KernelUser("same", reason="x"))
+        run._refuse_shared_user(grading.KernelUser("fixed", 65534, 65534), _NO_PIDNS)
+    run._refuse_shared_user(grading.KernelUser("fixed", 65534, 65534), _PIDNS)
+    for isolated in (_NO_PIDNS, _PIDNS):
+        run._refuse_shared_user(grading.KernelUser("unique"), isolated)
+        run._refuse_shared_user(grading.KernelUser("same", reason="x"), isolated)
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
-def test_grade_refuses_nobody_before_any_notebook_runs(tmp_path, monkeypatch):
+def test_grade_refuses_nobody_without_pid_namespaces_before_anything_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("RURALKIT_GRADE_USER", "nobody")
     path = _write(tmp_path / "s01.ipynb", _student())
     out = tmp_path / "out" / "gradebook.csv"
     started = threading.Event()
     monkeypatch.setattr(run, "_grade_all", lambda *a, **k: started.set())
+    monkeypatch.setattr(run, "isolation", lambda: _NO_PIDNS)
     with pytest.raises(RuralkitError, match="Unset RURALKIT_GRADE_USER"):
         grading.grade([path], out=out, progress=False)
     assert not started.is_set()

@@ -66,6 +66,8 @@ WORKER_MODULE = "ruralkit.grading.worker"
 #: The largest variant seed taken from a notebook (a seed of 5,000 digits is not one).
 MAX_SEED = 10**18
 _CODE_SEED = re.compile(r"\bset_variant\(\s*([0-9]{1,18})\s*\)")
+#: A set_variant line whose number cannot be a seed (Python would not even read it).
+_HUGE_SEED = re.compile(r"\bset_variant\(\s*([0-9]{19})[0-9]*")
 
 _ACTIVE: dict[int, Path] = {}  # running workers: pid -> their kernel's pid file
 _ACTIVE_LOCK = threading.Lock()
@@ -167,6 +169,11 @@ def _variant_seed(nb: dict[str, Any], meta: dict[str, Any], result: GradeResult,
         result.notes.append(note("grading.note_bad_seed", language,
                                  seed=clean_text(repr(seed), 40)))
         seed = None
+    huge = next((m for cell in nb["cells"] if cell["cell_type"] == "code"
+                 for m in [_HUGE_SEED.search(cell["source"])] if m), None)
+    if huge is not None:
+        result.notes.append(note("grading.note_huge_seed", language,
+                                 seed=clean_text(huge.group(1) + "…", 40)))
     if "variant_seed" not in meta:
         # metadata lost (another editor?): fall back on the set_variant(<seed>) line
         for cell in nb["cells"]:
@@ -240,15 +247,15 @@ def _check_seed(nb: dict[str, Any], result: GradeResult, identity: _Identity,
     if identity.roster is not None and sid not in identity.roster:
         result.notes.append(note("grading.note_not_on_roster", language, sid=sid))
     own = variant_seed(sid, salt=identity.salt)
-    found = {result.variant_seed} - {None}
-    for cell in nb["cells"]:
-        if cell["cell_type"] == "code":
-            found.update(int(m.group(1)) for m in _CODE_SEED.finditer(cell["source"]))
-    others = sorted(found - {own})
+    # The metadata only says which version the notebook was made for; the code's
+    # set_variant line is what the student's cells actually loaded.
+    in_code = {int(m.group(1)) for cell in nb["cells"] if cell["cell_type"] == "code"
+               for m in _CODE_SEED.finditer(cell["source"])}
+    others = sorted((in_code | {result.variant_seed}) - {own, None})
     if others:
         result.notes.append(note("grading.note_variant_mismatch", language, found=others[0],
                                  seed=own))
-    elif not found:
+    elif not in_code:
         result.notes.append(note("grading.note_variant_missing", language, seed=own))
     result.variant_seed = own
     return with_variant(nb, own)
@@ -586,7 +593,7 @@ def grade(
         grader_timeout=grader_timeout, language=language, hidden=hidden, isolation=isolated,
         user=kernel_user([] if isolated.namespaces else isolated.prefix),
     )
-    _refuse_shared_user(settings.user)
+    _refuse_shared_user(settings.user, isolated)
     folders = _output_folders(out, feedback)  # made now: before any notebook runs
     try:
         if progress:
@@ -614,9 +621,10 @@ def _identity(roster: str | Path | None, salt: str | None) -> _Identity:
     return _Identity(salt=DEFAULT_SALT if salt is None else salt, roster=ids)
 
 
-def _refuse_shared_user(user: KernelUser) -> None:
-    """One user for every notebook: what one leaves running could change the next one's."""
-    if user.mode == "fixed":
+def _refuse_shared_user(user: KernelUser, isolated: Isolation) -> None:
+    """One user for every notebook, and no PID namespaces to end what each one leaves
+    running: those processes could change the grading of the notebooks after it."""
+    if user.mode == "fixed" and not isolated.namespaces:
         raise RuralkitError.of("grading.shared_user_refused", user=user.uid)
 
 
