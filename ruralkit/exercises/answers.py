@@ -121,6 +121,15 @@ class _Room:
         return True
 
 
+def _answer(namespace: Mapping[str, Any], var: str, export: Any, room: _Room) -> dict[str, Any]:
+    """The hand-over entry of one answer variable: missing, untouched, or its value."""
+    if var not in namespace:
+        return {"state": "missing"}
+    if is_placeholder(namespace[var]):
+        return {"state": "placeholder"}
+    return _entry(export, namespace[var], room)
+
+
 def _entry(export: Callable[[Any], Any], value: Any, room: _Room) -> dict[str, Any]:
     try:
         exported = export(value)
@@ -154,12 +163,7 @@ def export_answers(
         for var in problem.var_names:
             if var in answers:
                 continue
-            if var not in namespace:
-                answers[var] = {"state": "missing"}
-            elif is_placeholder(namespace[var]):
-                answers[var] = {"state": "placeholder"}
-            else:
-                answers[var] = _entry(problem.export, namespace[var], room)
+            answers[var] = _answer(namespace, var, problem.export, room)
     _write(answers, namespace, out=out, token=token)
 
 
@@ -218,12 +222,7 @@ def export_listed(entries: Sequence[Mapping[str, Any]], namespace: Mapping[str, 
         var = str(entry.get("var", ""))
         if not var.isidentifier() or var in answers:
             continue
-        if var not in namespace:
-            answers[var] = {"state": "missing"}
-        elif is_placeholder(namespace[var]):
-            answers[var] = {"state": "placeholder"}
-        else:
-            answers[var] = _entry(_listed_export(entry), namespace[var], room)
+        answers[var] = _answer(namespace, var, _listed_export(entry), room)
     _write(answers, namespace, out=out, token=token)
 
 
