@@ -31,9 +31,9 @@ Examples
 from __future__ import annotations
 
 import os
-import re
 import sys
 import threading
+import unicodedata
 import warnings
 from collections.abc import Callable
 from types import TracebackType
@@ -41,15 +41,18 @@ from typing import Any, TextIO
 
 __all__ = ["Progress", "printable", "progress"]
 
-# C0 and C1 control characters (ESC, CR, BS, ...) and the Unicode bidirectional
-# controls that can make a terminal show text in another order than it is.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
-                                 "\u2066-\u2069]")
+#: Kept by ``printable(..., keep_lines=True)``: line breaks and tabs.
+_LINE_CHARACTERS = frozenset("\n\t")
 
 
-def printable(text: object, *, keep_lines: bool = False) -> str:
-    """``text`` without control characters, safe to echo on a terminal.
+def printable(text: object, *, keep_lines: bool = False, limit: int | None = None) -> str:
+    """``text`` without control or format characters, safe to echo on a terminal or to
+    write into a gradebook or a feedback file.
+
+    Drops every character of Unicode category C (ESC, CR, backspace, C1 controls,
+    bidirectional overrides and other format characters, unpaired surrogates left
+    by undecodable file-name bytes, unassigned code points) and the line and
+    paragraph separators.
 
     Parameters
     ----------
@@ -57,6 +60,9 @@ def printable(text: object, *, keep_lines: bool = False) -> str:
         What to show (made a string first).
     keep_lines : bool
         Keep line breaks and tabs (for messages of several lines).
+    limit : int, optional
+        At most this many characters (for names and notes that come from a
+        submission, which may be arbitrarily long).
 
     Examples
     --------
@@ -64,9 +70,15 @@ def printable(text: object, *, keep_lines: bool = False) -> str:
     's01[31m'
     >>> printable("line 1\\nline 2", keep_lines=True)
     'line 1\\nline 2'
+    >>> printable("s01\\x1b[2J\\r\\u202e" + "x" * 9, limit=8)
+    's01[2Jxx'
     """
-    pattern = _CONTROL_KEEP_LINES if keep_lines else _CONTROL
-    return pattern.sub("", str(text))
+    text = str(text) if limit is None else str(text)[: limit * 2]
+    kept = "".join(ch for ch in text
+                   if (keep_lines and ch in _LINE_CHARACTERS)
+                   or not (unicodedata.category(ch)[0] == "C"
+                           or unicodedata.category(ch) in {"Zl", "Zp"}))
+    return kept if limit is None else kept[:limit]
 
 
 def _in_notebook() -> bool:

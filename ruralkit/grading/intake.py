@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from ruralkit.i18n import Msg, RuralkitError
+from ruralkit.progress import printable
 
 from .notebooks import notebook_from_json
-from .texts import clean_text, note
+from .texts import note
 
 __all__ = ["MAX_BYTES", "MAX_CELLS", "MAX_ID_CHARS", "READ_SECONDS", "Refused", "clean_id",
            "parse_submission", "read_submission"]
@@ -75,7 +76,7 @@ class Refused(Exception):
 def clean_id(text: str) -> str:
     """A student id safe to show and to name a file by: printable, at most
     :data:`MAX_ID_CHARS` characters, no path separators, never ``.`` or ``..``."""
-    sid = clean_text(text, 4 * MAX_ID_CHARS).replace("/", "_").replace("\\", "_").strip()
+    sid = printable(text, limit=4 * MAX_ID_CHARS).replace("/", "_").replace("\\", "_").strip()
     sid = sid[:MAX_ID_CHARS].strip()
     return "submission" if sid.strip(".") == "" else sid
 

@@ -27,10 +27,11 @@ from typing import Any
 
 from ruralkit.exercises import get_set
 from ruralkit.i18n import Msg
+from ruralkit.progress import printable
 
 from .outputs import OutputFolder
 from .records import GradeResult
-from .texts import clean_text, note, plain_number
+from .texts import note, plain_number
 
 __all__ = ["feedback_markdown", "feedback_names", "question_labels", "spreadsheet_text",
            "write_feedback", "write_gradebook"]
@@ -101,7 +102,7 @@ def spreadsheet_text(text: object) -> str:
     >>> spreadsheet_text("=1+2"), spreadsheet_text("-1"), spreadsheet_text("s01\\x1b[2J")
     ("'=1+2", "'-1", 's01[2J')
     """
-    text = clean_text(text, 20_000)
+    text = printable(text, limit=20_000)
     return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
@@ -207,12 +208,12 @@ def feedback_markdown(result: GradeResult, language: str = "en") -> str:
 
 def _shown(text: object) -> str:
     """A name from a submission as Markdown shows it: printable, no backtick."""
-    return clean_text(text, 300).replace("`", "'")
+    return printable(text, limit=300).replace("`", "'")
 
 
 def _file_stem(student_id: str) -> str:
     """A feedback file's name for ``student_id``: letters, digits, ``_.-``; short enough."""
-    stem = re.sub(r"[^\w.-]", "_", clean_text(student_id, 200)).lstrip(".")
+    stem = re.sub(r"[^\w.-]", "_", printable(student_id, limit=200)).lstrip(".")
     while len(stem.encode("utf-8")) > 150:
         stem = stem[:-1]
     return stem or "submission"

@@ -37,6 +37,7 @@ from typing import Any
 
 from ruralkit.exercises import get_set
 from ruralkit.i18n import RuralkitError, message
+from ruralkit.progress import printable
 from ruralkit.progress import progress as progress_bar
 
 from .confine import Isolation, isolation, mount_config
@@ -55,7 +56,7 @@ from .sandbox import (
     kill_kernel,
     kill_uid,
 )
-from .texts import clean_text, note, plain_number
+from .texts import note, plain_number
 from .variants import DEFAULT_SALT, read_roster, variant_seed, with_variant
 
 __all__ = ["collect_submissions", "grade"]
@@ -167,13 +168,13 @@ def _variant_seed(nb: dict[str, Any], meta: dict[str, Any], result: GradeResult,
     if seed is not None and not (isinstance(seed, int) and not isinstance(seed, bool)
                                  and 0 <= seed < MAX_SEED):
         result.notes.append(note("grading.note_bad_seed", language,
-                                 seed=clean_text(repr(seed), 40)))
+                                 seed=printable(repr(seed), limit=40)))
         seed = None
     huge = next((m for cell in nb["cells"] if cell["cell_type"] == "code"
                  for m in [_HUGE_SEED.search(cell["source"])] if m), None)
     if huge is not None:
         result.notes.append(note("grading.note_huge_seed", language,
-                                 seed=clean_text(huge.group(1) + "…", 40)))
+                                 seed=printable(huge.group(1) + "…", limit=40)))
     if "variant_seed" not in meta:
         # metadata lost (another editor?): fall back on the set_variant(<seed>) line
         for cell in nb["cells"]:
@@ -391,8 +392,8 @@ def _read_run(private: Path, result: GradeResult, language: str) -> GradeResult:
     if run is None:
         result.status = "failed"
         tail = _read_private(private / "worker.log", 300, tail=True) or b""
-        result.notes.append(note("grading.note_could_not_run", language,
-                                 tail=clean_text(tail.decode("utf-8", "replace"), 300).strip()))
+        text = printable(tail.decode("utf-8", "replace"), limit=300).strip()
+        result.notes.append(note("grading.note_could_not_run", language, tail=text))
         return result
     result.timings = run.get("timings", {})
     result.notes.extend(run.get("notes", []))

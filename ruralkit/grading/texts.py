@@ -12,18 +12,15 @@ Examples
 'Your code here / 在此写代码'
 >>> plain_number(2.0), plain_number(2.5), plain_number(None)
 ('2', '2.50', '')
->>> clean_text("s01\\x1b[2J\\r\\u202e")
-'s01[2J'
 """
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from ruralkit.i18n import Msg
 
-__all__ = ["both_languages", "clean_text", "note", "plain_number"]
+__all__ = ["both_languages", "note", "plain_number"]
 
 
 def note(key: str, language: str, /, **fields: Any) -> str:
@@ -42,17 +39,3 @@ def plain_number(x: float | None) -> str:
     if x is None:
         return ""
     return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
-
-
-def clean_text(text: object, limit: int = 2000) -> str:
-    """``text`` without control or format characters, at most ``limit`` characters.
-
-    For names and notes that come from a submission (file names, metadata, error
-    texts) on their way to a console, the gradebook or a feedback file: ESC, CR,
-    bidirectional overrides, line separators, unpaired surrogates (undecodable
-    bytes of a file name) and unassigned code points are dropped.
-    """
-    text = str(text)[: limit * 2]
-    kept = (ch for ch in text
-            if unicodedata.category(ch)[0] != "C" and unicodedata.category(ch) not in {"Zl", "Zp"})
-    return "".join(kept)[:limit]
