@@ -162,6 +162,20 @@ def _set_stem(set_key: str) -> str | None:
         return None  # not a registered set: the id comes from the file name alone
 
 
+def _seeds_in_code(nb: dict[str, Any]) -> tuple[list[int], str | None]:
+    """The seeds of the ``set_variant(<seed>)`` calls in the code cells, in order, and
+    the start of the first number too long to be a seed (``None`` if there is none)."""
+    seeds, huge = [], None
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        seeds += [int(m.group(1)) for m in _CODE_SEED.finditer(cell["source"])]
+        found = huge is None and _HUGE_SEED.search(cell["source"])
+        if found:
+            huge = found.group(1)
+    return seeds, huge
+
+
 def _variant_seed(nb: dict[str, Any], meta: dict[str, Any], result: GradeResult,
                   language: str) -> int | None:
     seed = meta.get("variant_seed")
@@ -170,19 +184,14 @@ def _variant_seed(nb: dict[str, Any], meta: dict[str, Any], result: GradeResult,
         result.notes.append(note("grading.note_bad_seed", language,
                                  seed=printable(repr(seed), limit=40)))
         seed = None
-    huge = next((m for cell in nb["cells"] if cell["cell_type"] == "code"
-                 for m in [_HUGE_SEED.search(cell["source"])] if m), None)
+    in_code, huge = _seeds_in_code(nb)
     if huge is not None:
         result.notes.append(note("grading.note_huge_seed", language,
-                                 seed=printable(huge.group(1) + "…", limit=40)))
-    if "variant_seed" not in meta:
+                                 seed=printable(huge + "…", limit=40)))
+    if "variant_seed" not in meta and in_code:
         # metadata lost (another editor?): fall back on the set_variant(<seed>) line
-        for cell in nb["cells"]:
-            found = _CODE_SEED.search(cell["source"])
-            if cell["cell_type"] == "code" and found:
-                seed = int(found.group(1))
-                result.notes.append(note("grading.note_seed_from_code", language, seed=seed))
-                break
+        seed = in_code[0]
+        result.notes.append(note("grading.note_seed_from_code", language, seed=seed))
     return seed
 
 
@@ -250,8 +259,7 @@ def _check_seed(nb: dict[str, Any], result: GradeResult, identity: _Identity,
     own = variant_seed(sid, salt=identity.salt)
     # The metadata only says which version the notebook was made for; the code's
     # set_variant line is what the student's cells actually loaded.
-    in_code = {int(m.group(1)) for cell in nb["cells"] if cell["cell_type"] == "code"
-               for m in _CODE_SEED.finditer(cell["source"])}
+    in_code = set(_seeds_in_code(nb)[0])
     others = sorted((in_code | {result.variant_seed}) - {own, None})
     if others:
         result.notes.append(note("grading.note_variant_mismatch", language, found=others[0],
