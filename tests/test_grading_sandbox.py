@@ -13,7 +13,7 @@ import pytest
 
 import ruralkit
 from ruralkit import grading
-from ruralkit.grading import sandbox
+from ruralkit.grading import confine, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
@@ -21,9 +21,9 @@ STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
 
 def test_graded_notebooks_have_no_network(tmp_path):
     """A submission cannot reach a server on this machine's loopback (new network namespace)."""
-    prefix, description = sandbox.sandbox_prefix()
-    if not prefix:
-        pytest.skip(f"no network isolation on this machine: {description}")
+    isolated = confine.isolation()
+    if isolated.level == "none":
+        pytest.skip(f"no network isolation on this machine: {isolated.describe()}")
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(5)
@@ -67,7 +67,8 @@ def test_kernel_runs_as_its_own_user_or_says_why_not(tmp_path, monkeypatch):
     answer["source"] = "import os\nn_villages = -1 if os.getuid() == 0 else len(rk.load_villages())"
     path = tmp_path / "uid.ipynb"
     path.write_text(grading.notebook_text(nb), encoding="utf-8")
-    user = sandbox.kernel_user(sandbox.sandbox_prefix()[0])
+    isolated = confine.isolation()
+    user = sandbox.kernel_user([] if isolated.namespaces else isolated.prefix)
     if user.mode == "same":
         pytest.skip(f"no separate user here: {user.reason}")
     [result] = grading.grade([path], out=None, timeout=30, progress=False)
@@ -116,8 +117,9 @@ def test_kernel_user_follows_the_setting(monkeypatch):
 
 def test_sandbox_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("RURALKIT_GRADE_NO_SANDBOX", "1")
-    prefix, description = sandbox.sandbox_prefix()
-    assert prefix == [] and "RURALKIT_GRADE_NO_SANDBOX" in description.render("zh")
+    isolated = confine.isolation()
+    assert isolated.prefix == [] and isolated.level == "none"
+    assert "RURALKIT_GRADE_NO_SANDBOX" in isolated.describe().render("zh")
 
 
 # ---------------------------------------------------------------- the connection file's hand-over

@@ -1,7 +1,7 @@
-"""Where and as whom a graded notebook runs: no network, a user of its own, a clean environment.
+"""As whom a graded notebook runs: a user of its own, limits, a clean environment.
 
-- :func:`sandbox_prefix`: a command prefix that runs a process without network
-  (a new network namespace with ``unshare`` on Linux), and what it does, in words;
+(Which namespaces it runs in is :mod:`ruralkit.grading.confine`.)
+
 - :func:`kernel_user`: who the kernels run as (a fresh uid per notebook when the
   grader is root, checked by starting Python as that user), and :class:`KernelUser`;
 - :class:`SandboxKernelManager` (from :func:`kernel_manager_class`): starts the
@@ -55,7 +55,6 @@ __all__ = [
     "kill_kernel",
     "kill_uid",
     "launch_command",
-    "sandbox_prefix",
 ]
 
 # Starts a kernel: its environment, its limits, as its own user (started as root: drops to it).
@@ -207,24 +206,6 @@ def kernel_manager_class() -> Any:
 
         _MANAGER_CLASS = SandboxKernelManager
     return _MANAGER_CLASS
-
-
-def sandbox_prefix() -> tuple[list[str], Msg]:
-    """Command prefix that runs a process without network, and a description."""
-    if os.environ.get("RURALKIT_GRADE_NO_SANDBOX"):
-        return [], Msg("grading.network_sandbox_off")
-    unshare = shutil.which("unshare")
-    if sys.platform.startswith("linux") and unshare:
-        for prefix in ([unshare, "--net"], [unshare, "--map-root-user", "--net"]):
-            try:
-                ok = subprocess.run(
-                    [*prefix, "true"], capture_output=True, timeout=10
-                ).returncode == 0
-            except (OSError, subprocess.SubprocessError):
-                ok = False
-            if ok:
-                return prefix, Msg("grading.network_blocked", how=" ".join(prefix[1:]))
-    return [], Msg("grading.network_not_blocked")
 
 
 @dataclass
