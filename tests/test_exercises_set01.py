@@ -60,7 +60,7 @@ def test_set01_solved_variant_gets_full_marks_from_the_grader(tmp_path):
     variant, next to an untouched one: 10 / 10 and 0 / 10."""
     master = grading.read_notebook(MASTER)
     solved_nb = dict(master, cells=[c for c in master["cells"]
-                                    if not grading._is_instructor_cell(c)])
+                                    if not grading.is_instructor_cell(c)])
     solved_nb = grading.personalise(solved_nb, student_id="s01", seed=VARIANT)
     (tmp_path / "s01.ipynb").write_text(grading.notebook_text(solved_nb), encoding="utf-8")
     empty = grading.personalise(grading.read_notebook(STUDENT), student_id="s02", seed=VARIANT)

@@ -79,9 +79,6 @@ from .run import collect_submissions, grade
 from .sandbox import KernelUser
 from .variants import DEFAULT_SALT, make_variants, personalise, read_roster, variant_seed
 
-#: The old private name, still used by the exercise tests.
-_is_instructor_cell = is_instructor_cell
-
 __all__ = [
     "DEFAULT_SALT",
     "INSTRUCTOR_TAG",

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ruralkit.exercises import get_set
+from ruralkit.exercises.master import INSTRUCTOR_TAG, is_instructor_cell
 from ruralkit.exercises.mode import ASSESSMENT, PRACTICE
 from ruralkit.i18n import Msg, RuralkitError
 from ruralkit.notebook_run import execute_in_place
@@ -51,7 +52,6 @@ __all__ = [
     "student_source",
 ]
 
-INSTRUCTOR_TAG = "instructor"
 #: Where ``build(..., assessment=True)`` writes by default, beside the practice notebooks.
 ASSESSMENT_FOLDER = "assessment"
 PLACEHOLDER_TEXT = "____"
@@ -64,30 +64,12 @@ _SOLUTION_LINE = re.compile(
 )
 _BEGIN = re.compile(r"^(?P<indent>\s*)(<!--\s*)?#*\s*BEGIN SOLUTION\s*(-->)?\s*$", re.I)
 _END = re.compile(r"^\s*(<!--\s*)?#*\s*END SOLUTION\s*(-->)?\s*$", re.I)
-_INSTRUCTOR_LINE = re.compile(r"^\s*(<!--\s*)?#\s*INSTRUCTOR ONLY\b", re.I)
 _CHECK_CELL = re.compile(r"^\s*q\d+\.check\(\)\s*$")
 _MARKER = re.compile(r"#\s*SOLUTION\b|BEGIN SOLUTION|END SOLUTION")
 
 
 class BuildError(RuralkitError):
     """A master notebook cannot be turned into a student notebook (says where and why)."""
-
-
-def is_instructor_cell(cell: Mapping[str, Any]) -> bool:
-    """Whether a master cell is for the instructor only (tag or first line says so).
-
-    Examples
-    --------
-    >>> is_instructor_cell({"source": "# INSTRUCTOR ONLY\\nq1.assert_check_passed()"})
-    True
-    >>> is_instructor_cell({"source": "q1.check()", "metadata": {"tags": ["keep"]}})
-    False
-    """
-    tags = cell.get("metadata", {}).get("tags", [])
-    if INSTRUCTOR_TAG in tags:
-        return True
-    first = next((ln for ln in cell["source"].splitlines() if ln.strip()), "")
-    return bool(_INSTRUCTOR_LINE.match(first))
 
 
 def _bound_names(code: str) -> list[str]:
