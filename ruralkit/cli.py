@@ -278,7 +278,7 @@ COMMANDS: tuple[Command, ...] = (
         arg("--set", default="00", help="cli.help_variants_set"),
         arg("--out", required=True, help="cli.help_variants_out"),
         arg("--salt", default="ruralkit", help="cli.help_variants_salt"),
-        arg("--exercises", default="exercises", help="cli.help_variants_exercises"),
+        arg("--exercises", default="exercises/zh", help="cli.help_variants_exercises"),
     )),
     Command("exercises", "grade", "cli.help_grade", _exercises_grade, (
         arg("submissions", nargs="+", help="cli.help_grade_submissions"),

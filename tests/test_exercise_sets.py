@@ -179,17 +179,21 @@ def test_the_student_notebook_has_every_question_and_no_solution(key):
             assert line.strip() not in code, line
     assert "INSTRUCTOR" not in json.dumps(cells) and "self_test" not in code
     assert all(c.get("outputs", []) == [] for c in cells if c["cell_type"] == "code")
-    assert grading.read_notebook(_student(key))["metadata"]["ruralkit"] == {"exercise_set": key}
+    assert grading.read_notebook(_student(key))["metadata"]["ruralkit"] == {"exercise_set": key,
+                                                                          "language": "en"}
 
 
 @pytest.mark.parametrize("key", SETS)
-def test_the_master_says_correct_for_every_check(key):
-    """The master's committed outputs (validated by nbval) say "Correct" everywhere."""
+@pytest.mark.parametrize(("language", "correct"), [("zh", "正确 ✓"), ("en", "Correct ✓")])
+def test_the_answer_key_says_correct_for_every_check(key, language, correct):
+    """Each answer key's committed outputs (validated by nbval) say "Correct" everywhere,
+    in its own language."""
     import nbformat
 
-    checks = check_outputs(nbformat.read(get_set(key).master, as_version=4))
+    key_path = ROOT / "exercises" / "instructor" / language / get_set(key).master.name
+    checks = check_outputs(nbformat.read(key_path, as_version=4))
     assert sorted(checks) == sorted(get_set(key).labels)
-    assert all("Correct ✓" in text for text in checks.values()), checks
+    assert all(correct in text for text in checks.values()), checks
 
 
 @pytest.mark.parametrize("key", SETS)

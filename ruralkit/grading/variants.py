@@ -241,12 +241,14 @@ def make_variants(
     set_key: str,
     out_dir: str | Path,
     salt: str = DEFAULT_SALT,
-    student_dir: str | Path = "exercises",
+    student_dir: str | Path = "exercises/zh",
 ) -> list[dict[str, Any]]:
     """Write one personalised student notebook per student on ``roster``.
 
     Writes ``out_dir/<student_id>/NN_name.ipynb`` and ``out_dir/seeds.csv``
     (student_id, seed, notebook; no names). Returns the rows of ``seeds.csv``.
+    ``student_dir`` holds the edition to hand out: ``exercises/zh`` (default, the
+    Chinese edition) or ``exercises/en``.
     """
     set_key = f"{int(set_key):02d}"
     student_dir, out_dir = Path(student_dir), Path(out_dir)
