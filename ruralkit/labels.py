@@ -38,6 +38,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "column_label",
     "display_labels",
+    "guess_dataset",
     "labelled",
     "place_names",
     "value_label",
@@ -213,7 +214,7 @@ def column_label(name: Hashable, dataset: str | None = None) -> str:
     return name
 
 
-def _guess_dataset(frame: pd.DataFrame) -> str | None:
+def guess_dataset(frame: pd.DataFrame) -> str | None:
     """The dataset whose codebook names most of the table's columns (None if none)."""
     names = [c for c in [*frame.columns, *frame.index.names]
              if isinstance(c, str) and c not in _GENERIC and c not in RESULT_COLUMNS]
@@ -329,7 +330,7 @@ def labelled(frame: pd.DataFrame, dataset: str | None = None, *, percent: bool =
     attrs = dict(frame.attrs)
     _check_dataset(dataset)
     if dataset is None:
-        dataset = attrs.get("dataset") or _guess_dataset(frame)
+        dataset = attrs.get("dataset") or guess_dataset(frame)
     variable = variable if variable is not None else attrs.get("variable")
     out = pd.DataFrame(frame, copy=True)
     out.attrs = {}
