@@ -259,6 +259,11 @@ def dot_whisker(
     cats = list(pd.unique(data[y]))
     groups = list(pd.unique(data[hue])) if hue else [None]
     step = 0.7 / max(len(groups), 1)
+
+    def coded(column: str | None) -> str | None:
+        """The variable whose codes fill ``column`` (a result's ``category``: its variable)."""
+        return data.attrs.get("variable", column) if column == "category" else column
+
     for g_i, group in enumerate(groups):
         rows = data if group is None else data[data[hue] == group]
         offset = (g_i - (len(groups) - 1) / 2) * step if len(groups) > 1 else 0.0
@@ -267,10 +272,11 @@ def dot_whisker(
         for p, low, high in zip(pos, rows[lo], rows[hi], strict=True):
             ax.plot([low, high], [p, p], color=color, linewidth=1.6)
         label = None if group is None else display_labels([group], dataset=dataset,
-                                                            variable=hue)[0]
+                                                            variable=coded(hue))[0]
         ax.plot(rows[x].to_numpy(dtype=float), pos, "o", color=color, label=label,
                 markersize=6)
-    ax.set_yticks(range(len(cats)), display_labels(cats[::-1], dataset=dataset, variable=y))
+    ax.set_yticks(range(len(cats)), display_labels(cats[::-1], dataset=dataset,
+                                                   variable=coded(y)))
     ax.grid(axis="y", visible=False)
     if ref is not None:
         ax.axvline(ref, color="#555555", linewidth=1, linestyle="--")
