@@ -71,6 +71,11 @@ def _dot_whisker_shares(design):
     return plots.dot_whisker(shares, y="category", hue="year", percent=True)
 
 
+def _dot_whisker_derived(design):
+    return plots.dot_whisker(design.mean("high", by="township_id"), y="township_id",
+                             percent=True)
+
+
 def _likert(design):
     return plots.likert_bars(likert_table(design, TRUST), positive=[1, 2])
 
@@ -83,6 +88,7 @@ def _change(design):
 CHARTS = {"bar_per_township": _bar_per_township, "bar_terrain": _bar_terrain,
           "bar_levels": _bar_levels, "bar_years": _bar_years}
 ESTIMATE_CHARTS = {"dot_whisker": _dot_whisker, "dot_whisker_shares": _dot_whisker_shares,
+                   "dot_whisker_derived": _dot_whisker_derived,
                    "likert_bars": _likert, "change": _change}
 
 

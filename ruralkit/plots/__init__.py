@@ -285,10 +285,11 @@ def dot_whisker(
     if hue:
         ax.legend(title=codebook_label(dataset, hue, default=hue),
                   loc="center left", bbox_to_anchor=(1.0, 0.5))
-    if xlabel is None:
+    if xlabel is None:  # the estimated variable's label, else the column's name
+        xlabel = codebook_label(dataset, x, default=x)
         variable = data.attrs.get("variable")
-        known = variable is not None and x == "estimate" and dataset is not None
-        xlabel = codebook_label(dataset, variable if known else x, default=x)
+        if variable is not None and x == "estimate" and dataset is not None:
+            xlabel = codebook_label(dataset, variable, default=xlabel) or xlabel
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel if ylabel is not None else codebook_label(dataset, y, default=""))
     if title:
