@@ -124,9 +124,15 @@ def _codes(dataset: str | None, variable: str | None) -> Mapping:
     if dataset is None or not variable:
         return {}
     try:
-        return value_labels(dataset, variable)
+        codes = dict(value_labels(dataset, variable))
     except RuralkitError:  # a computed column (e.g. "level"), not in the codebook
         return {}
+    row = codebook(dataset).set_index("variable").loc[variable]
+    missing = row["missing_codes_zh" if get_language() == "zh" else "missing_codes"]
+    for part in filter(None, missing.split(" | ")):  # "8=不知道 | 9=拒答" (raw answers)
+        code, _, text = part.partition("=")
+        codes.setdefault(int(code) if code.strip().isdigit() else code.strip(), text.strip())
+    return codes
 
 
 def value_label(value: object, codes: Mapping) -> str:
@@ -202,13 +208,13 @@ def column_label(name: Hashable, dataset: str | None = None) -> str:
     _check_dataset(dataset)
     if not isinstance(name, str):
         return str(name)
-    if name in _GENERIC and (name != "year" or dataset is None):
-        return message(_GENERIC[name])
-    if dataset is not None:
+    if dataset is not None and name not in PLACE_NAMES:
         try:
             return label(dataset, name)
         except RuralkitError:
             pass
+    if name in _GENERIC:
+        return message(_GENERIC[name])
     if name in RESULT_COLUMNS:
         return message(RESULT_COLUMNS[name])
     return name

@@ -86,6 +86,13 @@ def test_data_tables_get_codebook_labels_and_place_names(chinese):
     assert rk.labelled(by).index[0] == "城关镇"
 
 
+def test_raw_answers_show_dont_know_and_refused(chinese):
+    raw = rk.load_trust_survey(raw=True)
+    shown = rk.labelled(raw[raw["trust_centre"].isin([8, 9])])
+    assert set(shown["对中央政府的信任"]) == {"不知道", "拒答"}
+    assert rk.labels.column_label("year", "villages") == "年份"
+
+
 def test_model_terms_are_labelled(chinese, design):
     text = str(design.glm("petitioned ~ sex + age", family="binomial").summary())
     assert "截距" in text and "性别：女" in text and "年龄" in text
