@@ -29,6 +29,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "codebook": "datasets",
     "get_variant": "datasets",
+    "labelled": "labels",
     "list_datasets": "datasets",
     "load_disputes": "datasets",
     "load_households": "datasets",
@@ -37,7 +38,7 @@ _EXPORTS = {
     "set_variant": "datasets",
     "survey_design": "survey",
 }
-_SUBMODULES = ("datasets", "exercises", "i18n", "plots", "survey", "synth")
+_SUBMODULES = ("datasets", "exercises", "i18n", "labels", "plots", "survey", "synth")
 
 __all__ = sorted([*_EXPORTS, "get_language", "set_language"])
 
@@ -52,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         load_villages,
         set_variant,
     )
+    from .labels import labelled  # noqa: F401
     from .survey import survey_design  # noqa: F401
 
 

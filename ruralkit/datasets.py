@@ -221,7 +221,9 @@ def _read(name: str, variant: int | None, raw: bool) -> pd.DataFrame:
         source = io.StringIO(to_csv_text(table))
     frame = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""],
                         encoding="utf-8")
-    return _typed(frame, _codebook(name), raw)
+    typed = _typed(frame, _codebook(name), raw)
+    typed.attrs["dataset"] = name  # what ruralkit.labelled and the charts label it from
+    return typed
 
 
 def load(name: str, *, raw: bool = False, variant: int | None = None) -> pd.DataFrame:

@@ -24,7 +24,7 @@ import ruralkit as rk
 from ruralkit import plots
 
 CHINESE = (
-    "各乡镇对乡镇政府的信任 中央 省 县 乡镇 村委会 不知道 拒绝回答 "
+    "各乡镇对乡镇政府的信任 中央 省 县 乡镇 村委会 不知道 拒答 "
     "，。：（）− 人民调解 信访 合作社"
 )
 ROOT = Path(__file__).resolve().parents[1]

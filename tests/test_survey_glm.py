@@ -337,5 +337,8 @@ def test_glm_summary_is_an_object_with_text_and_html(dclus1):
 
 def test_glm_summary_in_chinese(chinese, dclus1):
     text = str(dclus1.glm("api00 ~ ell").summary())
-    assert text.startswith("基于抽样设计的线性回归（gaussian，同 R 的 svyglm）：api00 ~ ell")
+    assert text.startswith("基于抽样设计的线性回归（正态分布，同 R 的 svyglm）：api00 ~ ell")
     assert "置信区间" in text
+    header = text.splitlines()[2].split()
+    assert header[:5] == ["变量", "估计值", "标准误", "置信区间下限", "置信区间上限"]
+    assert "截距" in text and "estimate" not in text

@@ -297,7 +297,7 @@ def _interval(q: Any, answer: Any, when: bool) -> dict[str, str] | None:
     if not isinstance(answer, bool | np.bool_) or _beyond(q) is not when:
         return None
     _, low, high = _row(q)
-    return {"low": f"{low:+.3f}", "high": f"{high:+.3f}"}
+    return {"low": f"{100 * low:+.1f}", "high": f"{100 * high:+.1f}"}  # percentage points
 
 
 expected("beyond_chance")(_beyond)

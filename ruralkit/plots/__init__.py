@@ -33,8 +33,11 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..datasets import value_labels
+from ..i18n import Msg, message
+from ..labels import guess_dataset
 from ._docs import document
 from ._labels import check_columns, codebook_label, display_labels, place_names
+from ._notes import RolesWarning, add_footnote, bar_roles, group_name, level_of, sample_size
 from ._style import (
     CJK_FAMILY,
     FONT_FILES,
@@ -53,7 +56,9 @@ __all__ = [
     "FONT_FILES",
     "PALETTE",
     "STYLE",
+    "RolesWarning",
     "bar",
+    "change",
     "display_labels",
     "dot_whisker",
     "likert_bars",
@@ -96,8 +101,11 @@ def bar(
         One row per bar.
     x, y : str
         One column holds the categories (codes, category values or variable
-        names), the other the numbers. If both are numeric, ``x`` is taken as
-        the category.
+        names), the other the numbers. If both hold numbers, a column of years
+        (``year``, or whole numbers from 1900 to 2100) is the category, so
+        ``bar(t, x="cases", y="year")`` draws one bar per year; when nothing
+        tells them apart ``x`` is the category and a :class:`RolesWarning`
+        says which column was taken as the value.
     {dataset}
     sort : bool, default False
         Order the bars by value, largest first (on top, or on the left).
@@ -131,9 +139,8 @@ def bar(
     ['Trust in the township government', 'Trust in the central government']
     """
     check_columns("bar", data, x=x, y=y)
-    numeric = pd.api.types.is_numeric_dtype
-    horizontal = numeric(data[x].dtype) and not numeric(data[y].dtype)
-    category, value = (y, x) if horizontal else (x, y)
+    dataset = dataset if dataset is not None else data.attrs.get("dataset")
+    category, value, horizontal = bar_roles(data, x, y)
     frame = data[[category, value]].copy()
     if sort:
         frame = frame.sort_values(value, ascending=horizontal)
@@ -187,10 +194,13 @@ def dot_whisker(
     hue: str | None = None,
     dataset: str | None = None,
     ref: float | None = None,
+    reference: float | None = None,
     percent: bool = False,
     title: str | None = None,
     xlabel: str | None = None,
     ylabel: str | None = None,
+    note: str | None = None,
+    footnote: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
     """Estimates with their confidence intervals: one dot and whisker per row.
@@ -211,12 +221,14 @@ def dot_whisker(
         Column whose values are drawn side by side within each category, in
         colour, with a legend (e.g. the survey wave).
     {dataset}
-    ref : float, optional
-        Draw a vertical reference line here (e.g. 0 for differences).
+    reference : float, optional
+        Draw a vertical reference line here: ``reference=0`` for differences
+        (``ref`` is the same, kept for old code).
     percent : bool, default False
         Show the axis as percentages (estimates are shares between 0 and 1).
     {title}
     {xlabel_ylabel}
+    {note_footnote}
     {ax}
 
     {returns}
@@ -240,11 +252,18 @@ def dot_whisker(
     [[0.4, 0.6], [0.5, 0.7]]
     """
     check_columns("dot_whisker", data, x=x, lo=lo, hi=hi, y=y, hue=hue)
+    dataset = dataset if dataset is not None else data.attrs.get("dataset")
+    ref = reference if reference is not None else ref
     if ax is None:
         _, ax = plt.subplots()
     cats = list(pd.unique(data[y]))
     groups = list(pd.unique(data[hue])) if hue else [None]
     step = 0.7 / max(len(groups), 1)
+
+    def coded(column: str | None) -> str | None:
+        """The variable whose codes fill ``column`` (a result's ``category``: its variable)."""
+        return data.attrs.get("variable", column) if column == "category" else column
+
     for g_i, group in enumerate(groups):
         rows = data if group is None else data[data[hue] == group]
         offset = (g_i - (len(groups) - 1) / 2) * step if len(groups) > 1 else 0.0
@@ -253,10 +272,11 @@ def dot_whisker(
         for p, low, high in zip(pos, rows[lo], rows[hi], strict=True):
             ax.plot([low, high], [p, p], color=color, linewidth=1.6)
         label = None if group is None else display_labels([group], dataset=dataset,
-                                                            variable=hue)[0]
+                                                            variable=coded(hue))[0]
         ax.plot(rows[x].to_numpy(dtype=float), pos, "o", color=color, label=label,
                 markersize=6)
-    ax.set_yticks(range(len(cats)), display_labels(cats[::-1], dataset=dataset, variable=y))
+    ax.set_yticks(range(len(cats)), display_labels(cats[::-1], dataset=dataset,
+                                                   variable=coded(y)))
     ax.grid(axis="y", visible=False)
     if ref is not None:
         ax.axvline(ref, color="#555555", linewidth=1, linestyle="--")
@@ -265,10 +285,18 @@ def dot_whisker(
     if hue:
         ax.legend(title=codebook_label(dataset, hue, default=hue),
                   loc="center left", bbox_to_anchor=(1.0, 0.5))
-    ax.set_xlabel(xlabel if xlabel is not None else codebook_label(dataset, x, default=x))
+    if xlabel is None:  # the estimated variable's label, else the column's name
+        xlabel = codebook_label(dataset, x, default=x)
+        variable = data.attrs.get("variable")
+        if variable is not None and x == "estimate" and dataset is not None:
+            xlabel = codebook_label(dataset, variable, default=xlabel) or xlabel
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel if ylabel is not None else codebook_label(dataset, y, default=""))
     if title:
         ax.set_title(title)
+    if footnote:
+        pct = f"{100 * level_of(data):g}%"
+        add_footnote(ax, [Msg("plots.footnote_whiskers", pct=pct), sample_size(data)], note)
     return ax
 
 
@@ -289,6 +317,8 @@ def likert_bars(
     neutral: object | None = None,
     dataset: str | None = None,
     title: str | None = None,
+    note: str | None = None,
+    footnote: bool = True,
     ax: Axes | None = None,
 ) -> Axes:
     """Diverging stacked bars: the answers of each item, centred at zero.
@@ -311,6 +341,7 @@ def likert_bars(
         A middle category to split across zero (e.g. 3 on a 1-5 scale).
     {dataset}
     {title}
+    {note_footnote}
     {ax}
 
     {returns}
@@ -334,6 +365,8 @@ def likert_bars(
     [-0.3, -0.1, 0.3, 0.3]
     """
     check_columns("likert_bars", data, item=item, category=category, share=share)
+    if dataset is None:
+        dataset = data.attrs.get("dataset") or guess_dataset(data)
     if ax is None:
         _, ax = plt.subplots(figsize=(8.0, 0.6 * data[item].nunique() + 1.6))
     items = list(pd.unique(data[item]))
@@ -375,6 +408,101 @@ def likert_bars(
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{abs(v):.0%}"))
     if title:
         ax.set_title(title)
+    if footnote:
+        add_footnote(ax, [Msg("plots.footnote_likert"), sample_size(data, per="question")], note)
+    return ax
+
+
+@styled
+@document
+def change(
+    diff: pd.DataFrame,
+    *,
+    y: str,
+    dataset: str | None = None,
+    title: str | None = None,
+    percent: bool = True,
+    hue: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    note: str | None = None,
+    footnote: bool = True,
+    ax: Axes | None = None,
+) -> Axes:
+    """Changes with their confidence intervals, around a zero line: did it change?
+
+    Made for :meth:`ruralkit.survey.Design.difference` with ``by=`` (one
+    difference per township, say): a dot per row at the change, its 95%
+    interval as a line, and a line at zero. An interval that crosses zero is
+    a change that cannot be told apart from chance. Changes of shares are
+    shown in percentage points (百分点).
+
+    Parameters
+    ----------
+    diff : DataFrame
+        One row per difference, with columns ``estimate, ci_low, ci_high``
+        (and ``n_a, n_b`` for the footnote), as ``design.difference`` gives.
+    y : str
+        Column with the categories (e.g. ``"township_id"``).
+    {dataset}
+    {title}
+    percent : bool, default True
+        The differences are of shares: show them ×100, in percentage points.
+        ``False``: in the variable's own unit (e.g. a mean score).
+    hue : str, optional
+        Column drawn side by side in colour within each category.
+    {xlabel_ylabel}
+    {note_footnote}
+    {ax}
+
+    {returns}
+
+    See Also
+    --------
+    dot_whisker : the estimates themselves (levels) with their intervals.
+
+    Notes
+    -----
+    {style}
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruralkit import plots
+    >>> diff = pd.DataFrame({"township_id": ["T01", "T05"], "estimate": [0.02, 0.12],
+    ...                      "ci_low": [-0.05, 0.02], "ci_high": [0.09, 0.22]})
+    >>> ax = plots.change(diff, y="township_id")
+    >>> [line.get_xdata().tolist() for line in ax.lines[:2]]  # in percentage points
+    [[-5.0, 9.0], [2.0, 22.0]]
+    >>> ax.get_xlabel()
+    'Change (percentage points)'
+    """
+    check_columns("change", diff, y=y, hue=hue, estimate="estimate", ci_low="ci_low",
+                  ci_high="ci_high")
+    dataset = dataset if dataset is not None else diff.attrs.get("dataset")
+    frame = pd.DataFrame(diff).copy()
+    frame.attrs = dict(diff.attrs)
+    if percent:
+        for col in ("estimate", "ci_low", "ci_high"):
+            frame[col] = frame[col].astype(float) * 100
+    groups = diff.attrs.get("groups")
+    if xlabel is None:
+        if groups:
+            key = "plots.change_axis_groups_points" if percent else "plots.change_axis_groups"
+            xlabel = message(key, a=group_name(groups[0]), b=group_name(groups[1]))
+        else:
+            xlabel = message("plots.change_axis_points" if percent else "plots.change_axis")
+    variable = diff.attrs.get("variable")
+    if title is None and variable is not None and dataset is not None:
+        shown = codebook_label(dataset, variable, default="")
+        title = shown if shown != variable else None
+    ax = dot_whisker(frame, y=y, hue=hue, dataset=dataset, reference=0, title=title,
+                     xlabel=xlabel, ylabel=ylabel, footnote=False, ax=ax)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:+g}" if v else "0"))
+    if footnote:
+        whiskers = "plots.footnote_whiskers_points" if percent else "plots.footnote_whiskers"
+        pct = f"{100 * level_of(diff):g}%"
+        add_footnote(ax, [Msg(whiskers, pct=pct), sample_size(diff)], note)
     return ax
 
 

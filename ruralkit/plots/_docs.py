@@ -27,6 +27,13 @@ title : str, optional
 xlabel, ylabel : str, optional
     Labels of the horizontal and the vertical axis (default: the codebook's
     label of the column drawn there; ``""`` for none).""",
+    "note_footnote": """\
+note : str, optional
+    A sentence added to the footnote (e.g. where the data come from).
+footnote : bool, default True
+    Write the footnote under the chart: what the lines or bars are, the
+    sample size (from an ``n`` column) and "Synthetic data" (模拟数据), in the
+    current language.""",
     "ax": """\
 ax : Axes, optional
     Draw into this Axes; a new figure otherwise.""",

@@ -23,9 +23,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..i18n import Msg
+from ..i18n import Msg, get_language
 from ..synth.trust import SURVEY_DESIGN
-from . import estimators, glm
+from . import display, estimators, glm
 from .coding import (
     check_labels_present,
     check_lonely,
@@ -267,7 +267,17 @@ class Design:
     def __len__(self) -> int:
         return len(self.data)
 
+    def _tag(self, est: Estimates, var: str) -> Estimates:
+        """``est``, noting the variable and the dataset it was estimated from (for its labels)."""
+        return display.tag(est, variable=var, dataset=self.data.attrs.get("dataset"))
+
+    def _repr_html_(self) -> str | None:
+        """In Chinese a table of the design's facts; in English none (the text repr)."""
+        return display.design_html(self) if get_language() == "zh" else None
+
     def __repr__(self) -> str:
+        if get_language() == "zh":
+            return display.design_text(self)
         parts = [f"{len(self.data)} rows", f"{self.n_psu} PSUs"]
         if self.cluster_cols:
             parts[-1] += f" (cluster={self.cluster_cols!r})"
@@ -344,8 +354,8 @@ class Design:
         1   m  6.333333  3
         """
         self._check_unchanged()
-        return estimators.numeric_estimates(self.data, self.coded, var, by, kind="mean",
-                                            na_rm=na_rm, level=level, deff=deff)
+        return self._tag(estimators.numeric_estimates(
+            self.data, self.coded, var, by, kind="mean", na_rm=na_rm, level=level, deff=deff), var)
 
     def total(
         self,
@@ -375,8 +385,8 @@ class Design:
         40.0
         """
         self._check_unchanged()
-        return estimators.numeric_estimates(self.data, self.coded, var, by, kind="total",
-                                            na_rm=na_rm, level=level, deff=deff)
+        return self._tag(estimators.numeric_estimates(
+            self.data, self.coded, var, by, kind="total", na_rm=na_rm, level=level, deff=deff), var)
 
     def proportion(
         self,
@@ -430,8 +440,8 @@ class Design:
         1      yes  0.333333  6      2
         """
         self._check_unchanged()
-        return estimators.proportion_of_column(self.data, self.coded, var, by, level=level,
-                                               na_rm=na_rm, deff=deff)
+        return self._tag(estimators.proportion_of_column(
+            self.data, self.coded, var, by, level=level, na_rm=na_rm, deff=deff), var)
 
     def difference(
         self,
@@ -528,7 +538,7 @@ class Design:
             est = estimators.numeric_on_domains(
                 self.data, self.coded, var, dom, keys, by=[*by_cols, between], kind=stat,
                 na_rm=True, level=level, deff=False)
-        return est.difference(between, tuple(groups), method=method, level=level)
+        return self._tag(est.difference(between, tuple(groups), method=method, level=level), var)
 
     def _two_group_domains(
         self, between: str, groups: object, by_cols: list[str]

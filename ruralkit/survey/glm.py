@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..i18n import Msg, message
+from ..i18n import Msg, get_language, message
+from ..labels import labelled
 from .columns import check_columns, check_level
 from .errors import NonNumericColumnError, SurveyError
 from .variance import CodedDesign, degrees_of_freedom, p_values, t_quantile, total_variance
@@ -74,11 +75,13 @@ def fit(
     beta = _coefficients(y, x, w, family, formula)
     vcov = _sandwich(coded, x, y, w, beta, family, rows)
     kept = rows[used]
-    return GLMResult(
+    fit = GLMResult(
         formula=formula, family=family, names=names, params=beta, vcov=vcov,
         degf=degrees_of_freedom(coded.psu[kept], coded.stratum[kept]),
         nobs=int(used.sum()), level=level,
     )
+    fit.dataset = data.attrs.get("dataset")  # labels its terms in the summary
+    return fit
 
 
 def _model_frames(data: pd.DataFrame, formula: str, depth: int) -> tuple:
@@ -233,6 +236,8 @@ class GLMResult:
         self.df_resid = degf + 1 - len(names)
         self.nobs = nobs
         self.level = level
+        #: The bundled dataset the data came from (labels the summary's terms), if known.
+        self.dataset: str | None = None
 
     @property
     def tvalues(self) -> pd.Series:
@@ -315,6 +320,10 @@ class GLMResult:
         return self.summary().as_html()
 
 
+_FAMILY_NAMES = {"gaussian": "survey.glm_family_gaussian",
+                 "binomial": "survey.glm_family_binomial"}
+
+
 class GLMSummary:
     """What :meth:`GLMResult.summary` returns: a header and the coefficient table.
 
@@ -333,20 +342,27 @@ class GLMSummary:
         r = self.result
         linear = r.family == "gaussian"
         kind = Msg("survey.glm_kind_linear" if linear else "survey.glm_kind_logistic")
+        family = Msg(_FAMILY_NAMES[r.family]) if r.family in _FAMILY_NAMES else r.family
         return [
-            message("survey.glm_header_model", kind=kind, family=r.family, formula=r.formula),
+            message("survey.glm_header_model", kind=kind, family=family, formula=r.formula),
             message("survey.glm_header_counts", nobs=r.nobs, degf=r.degf, df_resid=r.df_resid,
                     pct=f"{100 * self.level:g}%"),
         ]
 
+    def shown(self) -> pd.DataFrame:
+        """The coefficient table as shown: in Chinese labelled (变量, 估计值, 标准误 ...)."""
+        if get_language() == "zh":
+            return labelled(self.frame, self.result.dataset)
+        return self.frame
+
     def as_text(self) -> str:
         """The summary as plain text."""
-        return "\n".join([*self.header(), self.frame.to_string(index=False)])
+        return "\n".join([*self.header(), self.shown().to_string(index=False)])
 
     def as_html(self) -> str:
         """The summary as an HTML fragment."""
         head = "<br>".join(html.escape(line) for line in self.header())
-        return f"<p>{head}</p>" + self.frame.to_html(index=False)
+        return f"<p>{head}</p>" + self.shown().to_html(index=False)
 
     def __str__(self) -> str:
         return self.as_text()

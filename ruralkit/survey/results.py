@@ -37,6 +37,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..i18n import get_language
+from ..labels import labelled
 from .columns import BLOCK_CELLS, check_choice, check_level, sort_key
 from .errors import SurveyError
 from .variance import CodedDesign, logit_interval, p_values, t_quantile, total_variance
@@ -127,6 +129,18 @@ class Estimates(pd.DataFrame):
             else np.asarray(var, dtype=np.float64).ravel(),
         })
         return self
+
+    # -- how it shows itself --------------------------------------------------------
+
+    def __repr__(self) -> str:
+        if get_language() == "zh":  # 估计值, 标准误 ... and place names (ruralkit.labelled)
+            return repr(labelled(self))
+        return super().__repr__()
+
+    def _repr_html_(self) -> str | None:
+        if get_language() == "zh":
+            return labelled(self)._repr_html_()
+        return super()._repr_html_()
 
     # -- what the table is -------------------------------------------------------
 
@@ -328,6 +342,7 @@ class Estimates(pd.DataFrame):
         })
         out = Estimates._make(table, lin, by=list(keys.columns), level=level,
                               interval=np.zeros(n_pairs, dtype=bool), kind="difference")
+        out.attrs.update({k: v for k, v in self.attrs.items() if k != "groups"})
         out.attrs["groups"] = tuple(groups)
         return out
 

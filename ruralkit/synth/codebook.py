@@ -38,7 +38,7 @@ _SAT_VALUES = {
     4: ("Satisfied", "比较满意"),
     5: ("Very satisfied", "非常满意"),
 }
-_MISSING = {8: ("Don't know", "不知道"), 9: ("Refused", "拒绝回答")}
+_MISSING = {8: ("Don't know", "不知道"), 9: ("Refused", "拒答")}
 _DK = {8: ("Don't know", "不知道")}
 
 
@@ -91,8 +91,8 @@ CODEBOOKS: dict[str, list[Var]] = {
     "trust_survey": [
         _v("respondent_id", "id", "Respondent number (unique within the wave)", "受访者编号"),
         _v("year", "integer", "Survey wave (year)", "调查年份", unit="year"),
-        _v("township_id", "id", "Township code (stratum)", "乡镇编码（层）"),
-        _v("village_id", "id", "Village code (cluster)", "村编码（群）"),
+        _v("township_id", "id", "Township code (stratum)", "乡镇编码（分层）"),
+        _v("village_id", "id", "Village code (cluster)", "村编码（整群：被抽中的村）"),
         _v("weight", "float", "Survey weight", "权重", unit="adults represented"),
         _v("sex", "category", "Sex", "性别",
            values={"male": ("Male", "男"), "female": ("Female", "女")}),
@@ -134,7 +134,7 @@ CODEBOOKS: dict[str, list[Var]] = {
                    3: ("Neither", "一般"), 4: ("Fair", "比较公平"),
                    5: ("Very fair", "非常公平")},
            missing=_MISSING),
-        _v("corruption", "item", "Perceived local corruption", "腐败感知",
+        _v("corruption", "item", "Perceived local corruption", "对干部廉洁的评价",
            question_en="How many local officials do you think are involved in corruption?",
            question_zh="您认为本地干部中有腐败行为的人多吗？",
            values={1: ("Hardly anyone", "几乎没有"), 2: ("Not a lot", "不多"),

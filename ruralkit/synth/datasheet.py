@@ -63,7 +63,7 @@ Tables join on `village_id` (and `township_id`).
 
 Files are UTF-8 CSV with a header row; dates are `YYYY-MM-DD`; yes/no columns
 are 1/0; empty cells are missing. Survey items keep the codes as collected
-(8 = don't know 不知道, 9 = refused 拒绝回答); the loaders turn those into NA
+(8 = don't know 不知道, 9 = refused 拒答); the loaders turn those into NA
 unless called with `raw=True`.
 """
 

@@ -1,0 +1,174 @@
+"""rk.labelled and the display of survey results: wholly Chinese in zh, unchanged in en;
+the data and its column names are never changed. Also the bar chart's roles (q8 trap)."""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+import ruralkit as rk
+from ruralkit import plots
+from ruralkit.labels import RESULT_COLUMNS, column_label
+from ruralkit.survey import likert_table, suppress_small_cells
+
+
+@pytest.fixture
+def chinese():
+    rk.set_language("zh")
+    yield
+    rk.set_language("en")
+
+
+@pytest.fixture(scope="module")
+def design():
+    survey = rk.load_trust_survey()
+    return rk.survey_design(survey).update(high=survey["sat_township"] >= 4)
+
+
+def _latin(text: str) -> set[str]:
+    import re
+    return set(re.findall(r"[A-Za-z]{2,}", text))
+
+
+def test_result_headers_are_the_glossary_terms(chinese):
+    expected = {"estimate": "估计值", "se": "标准误", "ci_low": "置信区间下限",
+                "ci_high": "置信区间上限", "n": "样本量", "deff": "设计效应", "p_value": "p值",
+                "odds_ratio": "比值比", "suppressed": "已隐藏"}
+    assert {k: column_label(k) for k in expected} == expected
+    for name in RESULT_COLUMNS:  # every result column has a Chinese name
+        assert not _latin(column_label(name)) - {"p", "t", "z"}, name
+
+
+def test_estimates_show_themselves_in_chinese_and_keep_their_data(chinese, design):
+    diff = design.difference("high", between="year", groups=(2023, 2024), by="township_id")
+    with pd.option_context("display.width", 1000, "display.max_columns", 50):
+        text = repr(diff)
+    assert text.split()[:6] == ["乡镇", "估计值", "标准误", "置信区间下限", "置信区间上限", "p值"]
+    assert "龙泉镇" in text and "T05" not in text
+    assert "估计值（2023）" in text and "样本量（2024）" in text
+    html = diff._repr_html_()
+    assert "估计值" in html and "estimate" not in html
+    assert list(diff.columns[:2]) == ["township_id", "estimate"]  # data untouched
+    assert diff["township_id"].iloc[0] == "T01"
+
+
+def test_english_display_is_unchanged(design):
+    est = design.mean("sat_township", by="township_id")
+    assert repr(est) == repr(pd.DataFrame(est))
+    assert repr(design).startswith("<Design: 4320 rows, 180 PSUs")
+    assert design._repr_html_() is None
+
+
+def test_categories_and_booleans_get_their_labels(chinese, design):
+    shares = design.proportion("dispute_outcome", by="year")
+    shown = rk.labelled(shares)
+    assert list(shown.columns[:3]) == ["调查年份", "选项", "估计值"]
+    assert shown["选项"].iloc[:3].tolist() == ["已解决，满意", "已解决，不满意", "未解决"]
+    assert rk.labelled(design.proportion("petitioned"))["选项"].tolist() == ["否", "是"]
+    table = rk.labelled(likert_table(design, ["trust_centre", "trust_township"]))
+    assert table["题目"].iloc[0] == "对中央政府的信任" and table["选项"].iloc[0] == "非常信任"
+    small = rk.labelled(suppress_small_cells(design.mean("sat_township", by="village_id")))
+    assert "已隐藏" in small.columns and "村" in small.columns
+    assert not _latin(" ".join(small.columns))
+
+
+def test_data_tables_get_codebook_labels_and_place_names(chinese):
+    villages = rk.load_villages()
+    shown = rk.labelled(villages.head(3))
+    assert shown["地形"].tolist() == ["平原", "丘陵", "平原"]
+    assert shown["乡镇"].iloc[0] == "城关镇"
+    assert villages["terrain"].iloc[0] == "plain"  # the data is untouched
+    by = villages.groupby("township_id")["households"].sum().to_frame()
+    assert rk.labelled(by).index.name == "乡镇"
+    assert rk.labelled(by).index[0] == "城关镇"
+
+
+def test_raw_answers_show_dont_know_and_refused(chinese):
+    raw = rk.load_trust_survey(raw=True)
+    shown = rk.labelled(raw[raw["trust_centre"].isin([8, 9])])
+    assert set(shown["对中央政府的信任"]) == {"不知道", "拒答"}
+    assert rk.labels.column_label("year", "villages") == "年份"
+
+
+def test_model_terms_are_labelled(chinese, design):
+    text = str(design.glm("petitioned ~ sex + age", family="binomial").summary())
+    assert "截距" in text and "性别：女" in text and "年龄" in text
+    assert "二项分布" in text
+
+
+def test_percent_shows_shares_in_percent_and_differences_in_points(design):
+    diff = design.difference("high", between="year", groups=(2023, 2024), by="township_id")
+    shown = rk.labelled(diff, percent=True)
+    assert shown["Estimate (percentage points)"].iloc[0] == round(100 * diff["estimate"].iloc[0], 1)
+    assert "Estimate (2023) (%)" in shown.columns
+    level = rk.labelled(design.mean("high"), percent=True)
+    assert list(level.columns[:2]) == ["Estimate (%)", "Standard error (percentage points)"]
+    rk.set_language("zh")
+    try:
+        assert "估计值（百分点）" in rk.labelled(diff, percent=True).columns
+    finally:
+        rk.set_language("en")
+
+
+def test_design_summary_in_chinese_uses_the_glossary(chinese, design):
+    text = repr(design)
+    for term in ("抽样设计", "整群：被抽中的村（初级抽样单元）", "分层（层）", "自由度 144"):
+        assert term in text
+    assert "strata" not in text and "PSU" not in text
+    assert "分层（层）" in design._repr_html_()
+
+
+def test_labelled_refuses_what_is_no_table():
+    with pytest.raises(TypeError, match="labelled"):
+        rk.labelled([1, 2])
+
+
+# -- bar chart roles (exercise 00 q8) -------------------------------------------------
+
+def _cases_per_year():
+    disputes = rk.load_disputes()
+    return (disputes.groupby(disputes["date_received"].dt.year).size()
+            .rename_axis("year").reset_index(name="cases"))
+
+
+def test_a_year_column_is_a_category_whichever_axis_it_is_on():
+    t = _cases_per_year()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plots.bar(t, x="cases", y="year")  # the lesson's call: one bar per year
+    assert [tk.get_text() for tk in ax.get_yticklabels()][-1] == "2016"  # first on top
+    assert sorted(p.get_width() for p in ax.patches) == sorted(t["cases"].astype(float))
+    vertical = plots.bar(t, x="year", y="cases")
+    assert [tk.get_text() for tk in vertical.get_xticklabels()][0] == "2016"
+    assert sorted(p.get_height() for p in vertical.patches) == sorted(t["cases"].astype(float))
+    plt.close("all")
+
+
+def test_a_guess_between_two_number_columns_is_said_in_the_current_language():
+    t = pd.DataFrame({"a": [1, 2, 3], "b": [4, 5, 6]})
+    with pytest.warns(plots.RolesWarning, match=r"took 'a' as the categories .* 'b' as the value"):
+        plots.bar(t, x="a", y="b")
+    rk.set_language("zh")
+    try:
+        with pytest.warns(plots.RolesWarning, match="把 'b' 当作数值"):
+            plots.bar(t, x="a", y="b")
+    finally:
+        rk.set_language("en")
+        plt.close("all")
+
+
+def test_whole_numbers_next_to_fractions_are_the_category():
+    t = pd.DataFrame({"wave": [1, 2, 3], "share": [0.4, 0.5, 0.45]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plots.bar(t, x="share", y="wave")
+    assert [tk.get_text() for tk in ax.get_yticklabels()] == ["3", "2", "1"]
+    plt.close("all")
+
+
+def test_bar_without_any_numbers_says_so():
+    with pytest.raises(rk.i18n.RuralkitError, match="neither 'a' nor 'b' holds numbers"):
+        plots.bar(pd.DataFrame({"a": ["x"], "b": ["y"]}), x="a", y="b")
