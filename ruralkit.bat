@@ -12,7 +12,7 @@ rem   set PIP_INDEX_URL=https://pypi.tuna.tsinghua.edu.cn/simple
 rem   set PIP_INDEX_URL=https://mirrors.aliyun.com/pypi/simple/
 rem Offline: copy the whole folder from the USB stick, with wheelhouse\windows in it
 rem (built by `make wheelhouse`); then every wheel comes from there and no network is used.
-rem Keep in step with the Makefile (tests/test_windows_bat.py checks that they agree).
+rem Keep in step with the Makefile (tests/test_classroom.py checks that they agree).
 
 setlocal
 cd /d "%~dp0"

@@ -1,16 +1,23 @@
-"""ruralkit.bat (Windows without make) and the Makefile install the same thing.
+"""The classroom set-up: JupyterLab in Chinese by default, and ruralkit.bat (Windows
+without make) installing the same thing as the Makefile.
 
-No Windows here, so these read the two files: the same constraints file, the same
-extras, the same JupyterLab defaults file and place, a wheelhouse the build really
+No Windows here, so the .bat tests read the two files: the same constraints file, the
+same extras, the same JupyterLab defaults file and place, a wheelhouse the build really
 makes, and line endings cmd.exe reads safely.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 import sys
+import tomllib
 from pathlib import Path
+
+import json5
+import jsonschema
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BAT = (ROOT / "ruralkit.bat").read_bytes().decode("ascii")
@@ -86,3 +93,33 @@ def test_crlf_line_endings_and_labels_that_exist():
     labels = set(re.findall(r"^:(\w+)\r$", BAT, flags=re.MULTILINE))
     used = set(re.findall(r"(?:goto|call) :(\w+)", BAT))
     assert used <= labels, used - labels
+
+
+def test_jupyterlab_reads_the_defaults_and_opens_in_chinese(tmp_path):
+    settings_utils = pytest.importorskip("jupyterlab_server.settings_utils")
+    (tmp_path / "overrides.d").mkdir()
+    (tmp_path / "overrides.d" / "ruralkit.json5").write_text(
+        (ROOT / ".jupyter" / "overrides.json5").read_text(encoding="utf-8"), encoding="utf-8")
+    overrides, error = settings_utils._get_overrides(str(tmp_path))
+    assert error == ""
+    assert overrides["@jupyterlab/translation-extension:plugin"]["locale"] == "zh_CN"
+
+
+def test_the_defaults_are_valid_jupyterlab_settings():
+    schemas = Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas"
+    if not schemas.is_dir():
+        pytest.skip(f"JupyterLab's schemas are not installed here ({schemas})")
+    overrides = json5.loads((ROOT / ".jupyter" / "overrides.json5").read_text(encoding="utf-8"))
+    for plugin, values in overrides.items():
+        package, name = plugin.split(":")
+        schema = json.loads((schemas / package / f"{name}.json").read_text(encoding="utf-8"))
+        jsonschema.validate(values, schema)
+        assert set(values) <= set(schema["properties"]), plugin
+
+
+def test_the_chinese_language_pack_is_installed_and_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert any(r.startswith("jupyterlab-language-pack-zh-CN")
+               for r in project["optional-dependencies"]["lab"])
+    pins = (ROOT / "constraints.txt").read_text().splitlines()
+    assert any(p.startswith("jupyterlab-language-pack-zh-CN==") for p in pins)
