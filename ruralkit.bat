@@ -83,9 +83,10 @@ exit /b 0
 
 rem ---------------------------------------------------------------------------
 :find_python
-rem The newest suitable Python: the py launcher first, then python on PATH.
+rem A suitable Python: the py launcher first, then python on PATH. 3.12 and 3.11 before
+rem 3.13, because the USB wheelhouse holds wheels for CPython 3.11 and 3.12 only.
 set "PY="
-for %%V in (3.13 3.12 3.11) do (
+for %%V in (3.12 3.11 3.13) do (
     if not defined PY (
         py -%%V -c "import sys; sys.exit(sys.version_info < (3, 11, 5))" >nul 2>&1 && set "PY=py -%%V"
     )
