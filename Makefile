@@ -13,8 +13,6 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb) $(wildcard exercises/source/*.ipynb))
-
 # The offline wheelhouse, when present (make lab WHEELHOUSE= ignores it).
 WHEELHOUSE ?= $(wildcard wheelhouse/linux)
 PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))
@@ -26,7 +24,7 @@ LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/ruralkit.json5
 help:
 	@echo "make lab        open the course in JupyterLab (installs on first use)"
 	@echo "make test       lint + the whole test suite, notebooks included"
-	@echo "make notebooks  re-execute every notebook and master in place, rebuild student notebooks"
+	@echo "make notebooks  rebuild the zh/en editions of every lesson and exercise set, and run them"
 	@echo "make data       regenerate data/ from ruralkit.synth"
 	@echo "make lock       refresh constraints.txt from the newest releases"
 	@echo "make wheelhouse download every wheel for Linux and Windows into wheelhouse/ (offline install)"
@@ -44,15 +42,14 @@ $(STAMP): pyproject.toml constraints.txt .jupyter/overrides.json5
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/index.ipynb
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 notebooks: $(STAMP)
-	$(BIN)/python -m ruralkit.notebook_run $(NOTEBOOKS)
-	$(BIN)/ruralkit exercises build
+	$(BIN)/ruralkit course build --execute all
 
 data: $(STAMP)
 	$(BIN)/ruralkit data build --out data

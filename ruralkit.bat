@@ -56,7 +56,7 @@ exit /b %errorlevel%
 :test
 ".venv\Scripts\ruff.exe" check .
 if errorlevel 1 exit /b 1
-"%VPY%" -m pytest
+"%VPY%" -m pytest -n 2 --dist loadfile
 exit /b %errorlevel%
 
 rem ---------------------------------------------------------------------------

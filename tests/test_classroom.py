@@ -79,8 +79,14 @@ def test_the_wheelhouse_folder_is_the_one_make_wheelhouse_builds():
     assert "PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))" in MAKEFILE
 
 
-def test_it_opens_the_course_index_and_names_the_mirrors():
+def test_it_opens_the_course_index_and_tests_as_make_does():
     assert _bat_set("START") == "notebooks\\index.ipynb"
+    assert "$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/index.ipynb" in MAKEFILE
+    (make_pytest,) = re.findall(r"^\t\$\(BIN\)/python -m pytest(.*)$", MAKEFILE, flags=re.MULTILINE)
+    assert f'"%VPY%" -m pytest{make_pytest}\r\n' in BAT
+
+
+def test_it_names_the_mirrors():
     for mirror in ("https://pypi.tuna.tsinghua.edu.cn/simple", "https://mirrors.aliyun.com/pypi/"):
         assert mirror in BAT
     assert "PIP_INDEX_URL" in MAKEFILE
