@@ -1,5 +1,9 @@
 # ruralkit: the two commands users need are `make lab` and `make test`.
 # Everything installs into .venv from PyPI at the versions in constraints.txt.
+# A package mirror: pip reads PIP_INDEX_URL itself, e.g.
+#   make lab PIP_INDEX_URL=https://pypi.tuna.tsinghua.edu.cn/simple
+# Offline: with a wheelhouse/linux folder beside this file (make wheelhouse, a USB
+# stick), the install takes every wheel from it and needs no network.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -9,7 +13,13 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test notebooks data lock clean help
+# The offline wheelhouse, when present (make lab WHEELHOUSE= ignores it).
+WHEELHOUSE ?= $(wildcard wheelhouse/linux)
+PIP_SOURCE := $(if $(WHEELHOUSE),--no-index --find-links $(WHEELHOUSE))
+# JupyterLab reads default settings from here: Chinese menus by default (.jupyter/overrides.json5)
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/ruralkit.json5
+
+.PHONY: lab test notebooks data lock wheelhouse clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab (installs on first use)"
@@ -17,12 +27,15 @@ help:
 	@echo "make notebooks  rebuild the zh/en editions of every lesson and exercise set, and run them"
 	@echo "make data       regenerate data/ from ruralkit.synth"
 	@echo "make lock       refresh constraints.txt from the newest releases"
+	@echo "make wheelhouse download every wheel for Linux and Windows into wheelhouse/ (offline install)"
 
-$(STAMP): pyproject.toml constraints.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ruralkit needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Install it, or run: make PYTHON=python3.12 ...")'
+$(STAMP): pyproject.toml constraints.txt .jupyter/overrides.json5
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11, 5) else "ruralkit needs Python 3.11.5 or newer; found " + sys.version.split()[0] + ". Install it, or run: make PYTHON=python3.12 ...")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable ".[lab,dev]"
+	$(if $(WHEELHOUSE),,$(BIN)/python -m pip install --quiet --upgrade pip)
+	$(BIN)/python -m pip install --quiet $(PIP_SOURCE) --constraint constraints.txt --editable ".[lab,dev]"
+	mkdir -p $(dir $(LAB_OVERRIDES))
+	cp .jupyter/overrides.json5 $(LAB_OVERRIDES)
 	touch $(STAMP)
 
 # Jupyter refuses to run as root unless told; containers and CI often are root.
@@ -50,6 +63,10 @@ lock:
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^ruralkit' > constraints.txt
 	rm -rf .lock-venv
 	@echo "constraints.txt refreshed: run make notebooks and make test, then commit."
+
+# For a USB stick: wheelhouse/linux and wheelhouse/windows, CPython 3.11 and 3.12 (guide/wheelhouse.py).
+wheelhouse: $(STAMP)
+	$(BIN)/python guide/wheelhouse.py --out wheelhouse
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist

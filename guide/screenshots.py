@@ -1,0 +1,110 @@
+"""Screenshots of course notebooks, for handouts, slides and the issue's closing note.
+
+    python3 -m venv /tmp/shots && /tmp/shots/bin/pip install playwright   # scratch venv only
+    apt-get install -y chromium fonts-noto-cjk                            # Debian / Ubuntu
+    /tmp/shots/bin/python guide/screenshots.py \\
+        notebooks/zh/00_start_here.ipynb notebooks/zh/01_trust_survey.ipynb --out guide/screenshots
+
+Each notebook is rendered to HTML with nbconvert (run by the course's own Python,
+``.venv/bin/python``, or ``--nbconvert-python``), then Chromium, driven by playwright,
+takes two PNGs: ``NAME.png``, the first screen (1280 × 900, small enough to commit), and
+``NAME_full.png``, the whole page (large; not committed, see .gitignore). The editions in
+``notebooks/zh/`` carry their outputs; a source without outputs needs ``--execute``.
+playwright is not one of the course's dependencies, and ``playwright install`` is not
+needed: the system's Chromium (``--chromium``, default /usr/bin/chromium) is used.
+Without network the page still renders; only MathJax (formulas) then stays as TeX.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def default_nbconvert_python() -> str:
+    """The course venv's Python when it exists (it has nbconvert), else this one.
+
+    Examples
+    --------
+    >>> Path(default_nbconvert_python()).name.startswith("python")
+    True
+    """
+    for candidate in (ROOT / ".venv" / "bin" / "python", ROOT / ".venv" / "Scripts" / "python.exe"):
+        if candidate.exists():
+            return str(candidate)
+    return sys.executable
+
+
+def to_html(notebook: Path, out_dir: Path, *, python: str, execute: bool = False) -> Path:
+    """Render ``notebook`` to ``out_dir/NAME.html`` with nbconvert; return the path.
+
+    Examples
+    --------
+    >>> to_html(Path("notebooks/zh/00_start_here.ipynb"), Path("/tmp"),
+    ...         python=default_nbconvert_python())  # doctest: +SKIP
+    PosixPath('/tmp/00_start_here.html')
+    """
+    cmd = [python, "-m", "nbconvert", "--to", "html", "--output-dir", str(out_dir)]
+    if execute:
+        cmd += ["--execute", "--ExecutePreprocessor.timeout=600"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
+                                                                    os.environ.get("PYTHONPATH")]))}
+    subprocess.run([*cmd, str(notebook)], check=True, env=env, cwd=notebook.parent)
+    return out_dir / f"{notebook.stem}.html"
+
+
+def shoot(pages: list[Path], out: Path, *, chromium: str) -> list[Path]:
+    """Screenshot each HTML page: ``NAME.png`` (first screen) and ``NAME_full.png``.
+
+    Examples
+    --------
+    >>> shoot([Path("/tmp/00_start_here.html")], Path("shots"),
+    ...       chromium="/usr/bin/chromium")  # doctest: +SKIP
+    [PosixPath('shots/00_start_here.png'), PosixPath('shots/00_start_here_full.png')]
+    """
+    from playwright.sync_api import sync_playwright  # the scratch venv's, not the course's
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+        for html in pages:
+            try:
+                page.goto(html.resolve().as_uri(), wait_until="networkidle", timeout=30_000)
+            except Exception:  # offline: CDN scripts (MathJax) never load; the page is there
+                page.goto(html.resolve().as_uri(), wait_until="domcontentloaded")
+            first, full = out / f"{html.stem}.png", out / f"{html.stem}_full.png"
+            page.screenshot(path=str(first))
+            page.screenshot(path=str(full), full_page=True)
+            written += [first, full]
+        browser.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line; see the module docstring."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, default=ROOT / "guide" / "screenshots")
+    parser.add_argument("--execute", action="store_true", help="run notebooks without outputs")
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
+    parser.add_argument("--nbconvert-python", default=default_nbconvert_python())
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = [to_html(nb.resolve(), Path(tmp), python=args.nbconvert_python,
+                         execute=args.execute) for nb in args.notebooks]
+        for path in shoot(pages, args.out, chromium=args.chromium):
+            print(f"{path}  {path.stat().st_size / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
