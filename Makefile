@@ -9,14 +9,12 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PYTHONHASHSEED := 0
 
-NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb) $(wildcard exercises/source/*.ipynb))
-
 .PHONY: lab test notebooks data lock clean help
 
 help:
 	@echo "make lab        open the course in JupyterLab (installs on first use)"
 	@echo "make test       lint + the whole test suite, notebooks included"
-	@echo "make notebooks  re-execute every notebook and master in place, rebuild student notebooks"
+	@echo "make notebooks  rebuild the zh/en editions of every lesson and exercise set, and run them"
 	@echo "make data       regenerate data/ from ruralkit.synth"
 	@echo "make lock       refresh constraints.txt from the newest releases"
 
@@ -31,15 +29,14 @@ $(STAMP): pyproject.toml constraints.txt
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/index.ipynb
 
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 notebooks: $(STAMP)
-	$(BIN)/python -m ruralkit.notebook_run $(NOTEBOOKS)
-	$(BIN)/ruralkit exercises build
+	$(BIN)/ruralkit course build --execute all
 
 data: $(STAMP)
 	$(BIN)/ruralkit data build --out data

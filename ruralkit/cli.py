@@ -2,9 +2,10 @@
 
 ::
 
+    ruralkit course build [--check] [--execute [all]]  sources -> zh/en editions + index
     ruralkit data build [--seed N] [--out DIR]      write the county's CSV tables
     ruralkit data check [DIR]                        check the CSVs against the generator
-    ruralkit exercises build [--check] [--execute]   masters -> student notebooks
+    ruralkit exercises build [--check] [--execute]   masters -> zh/en answer keys, students
     ruralkit exercises build --assessment            ... for graded work (exercises/assessment)
     ruralkit exercises variants --roster roster.csv --set 00 --out DIR [--salt TEXT]
     ruralkit exercises grade SUBMISSION... --out gradebook.csv [--timeout 60]
@@ -90,23 +91,47 @@ _BUILD_STATES = {  # (check, changed) -> what the build line says
 }
 
 
-def _exercises_build(args: argparse.Namespace) -> int:
-    from ruralkit import grading
-
-    if args.execute:
-        for master in sorted(Path(args.source).glob("[0-9][0-9]_*.ipynb")):
-            print(printable(message("cli.executing", path=master)), file=sys.stderr)
-            grading.execute_notebook(master, timeout=args.timeout)
-    results = grading.build(args.source, args.out, check=args.check,
-                            assessment=args.assessment)
+def _report_build(results: list, check: bool) -> int:
+    """One line per file the build wrote or compared; 1 when ``check`` finds stale files."""
     for r in results:
-        state = message(_BUILD_STATES[(bool(args.check), r.changed)])
-        _say(message("cli.build_line", path=r.student, state=state))
+        state = message(_BUILD_STATES[(bool(check), r.changed)])
+        _say(message("cli.build_line", path=r.target, state=state))
     stale = [r for r in results if r.changed]
-    if args.check and stale:
+    if check and stale:
         _err(message("cli.build_stale", n=len(stale)))
         return 1
     return 0
+
+
+def _execute(results: list, args: argparse.Namespace) -> None:
+    from ruralkit.course import EditionResult, execute_editions
+
+    runs = [r if isinstance(r, EditionResult) else
+            EditionResult(r.master, r.target, r.changed, r.kind, r.language) for r in results]
+    runs = [r for r in runs if r.executable
+            and (args.execute == "all" or r.changed or not r.executed)]
+    for r in runs:
+        print(printable(message("cli.executing", path=r.target)), file=sys.stderr)
+    execute_editions(runs, jobs=args.jobs, timeout=args.timeout)
+
+
+def _exercises_build(args: argparse.Namespace) -> int:
+    from ruralkit import grading
+
+    results = grading.build(args.source, args.out, check=args.check,
+                            assessment=args.assessment)
+    if args.execute and not args.check:
+        _execute(results, args)
+    return _report_build(results, args.check)
+
+
+def _course_build(args: argparse.Namespace) -> int:
+    from ruralkit.course import build_course
+
+    results = build_course(args.root, check=args.check)
+    if args.execute and not args.check:
+        _execute(results, args)
+    return _report_build(results, args.check)
 
 
 def _exercises_variants(args: argparse.Namespace) -> int:
@@ -220,7 +245,9 @@ class Command:
 
 
 #: Command groups (``ruralkit data``, ``ruralkit exercises``) and their help keys.
-GROUPS = {"data": "cli.help_data", "exercises": "cli.help_exercises"}
+GROUPS = {"course": "cli.help_course", "data": "cli.help_data",
+          "exercises": "cli.help_exercises"}
+_EXECUTE = dict(nargs="?", const="changed", choices=["changed", "all"], default=None)
 
 COMMANDS: tuple[Command, ...] = (
     Command("data", "build", "cli.help_data_build", _data_build, (
@@ -230,12 +257,20 @@ COMMANDS: tuple[Command, ...] = (
     Command("data", "check", "cli.help_data_check", _data_check, (
         arg("dir", nargs="?", default="data", help="cli.help_data_dir"),
     )),
+    Command("course", "build", "cli.help_course_build", _course_build, (
+        arg("--root", default=".", help="cli.help_course_root"),
+        arg("--check", action="store_true", help="cli.help_build_check"),
+        arg("--execute", help="cli.help_build_execute", **_EXECUTE),
+        arg("--jobs", type=int, default=2, help="cli.help_course_jobs"),
+        arg("--timeout", type=int, default=600, help="cli.help_build_timeout"),
+    )),
     Command("exercises", "build", "cli.help_build", _exercises_build, (
         arg("--source", default="exercises/source", help="cli.help_build_source"),
         arg("--out", default=None, help="cli.help_build_out"),
         arg("--check", action="store_true", help="cli.help_build_check"),
         arg("--assessment", action="store_true", help="cli.help_build_assessment"),
-        arg("--execute", action="store_true", help="cli.help_build_execute"),
+        arg("--execute", help="cli.help_build_execute", **_EXECUTE),
+        arg("--jobs", type=int, default=2, help="cli.help_course_jobs"),
         arg("--timeout", type=int, default=300, help="cli.help_build_timeout"),
     )),
     Command("exercises", "variants", "cli.help_variants", _exercises_variants, (

@@ -177,11 +177,13 @@ def test_the_cycle_finder_finds_a_cycle():
 
 def test_exercise_submodules_never_import_their_package_and_leaves_import_nothing():
     """Submodules of ruralkit.exercises import their siblings, never the package (its
-    __init__ imports them all); its leaf modules import nothing of the package."""
+    __init__ imports them all); its leaf modules import nothing of the package (the master
+    reader only ruralkit.editions, which says which cells an edition has)."""
     graph, where = import_graph()
     name = "ruralkit.exercises"
     for module, edges in graph.items():
         if module.startswith(name + "."):
             assert name not in edges, where[(module, name)]
     for leaf in ("placeholder", "facts", "names", "master", "registry"):
-        assert not {e for e in graph[f"{name}.{leaf}"] if e.startswith("ruralkit")}, leaf
+        allowed = {"ruralkit.editions"} if leaf == "master" else set()
+        assert not {e for e in graph[f"{name}.{leaf}"] if e.startswith("ruralkit")} - allowed, leaf

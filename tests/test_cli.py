@@ -39,7 +39,7 @@ def test_exercises_build_into_a_folder_and_detect_stale(tmp_path, capsys):
     source = ROOT / "exercises" / "source"
     assert cli.main(["exercises", "build", "--source", str(source), "--out", str(tmp_path)]) == 0
     assert "written" in capsys.readouterr().out
-    built = tmp_path / "00_start_here.ipynb"
+    built = tmp_path / "en" / "00_start_here.ipynb"
     built.write_text(built.read_text(encoding="utf-8").replace("Exercises 00", "Old"), "utf-8")
     args = ["exercises", "build", "--source", str(source), "--out", str(tmp_path), "--check"]
     assert cli.main(args) == 1

@@ -155,14 +155,16 @@ def test_answers_follow_the_variant(key):
 
 
 # =========================================================================== notebooks
-def _student(key: str) -> Path:
-    return ROOT / "exercises" / f"{get_set(key).notebook}.ipynb"
+def _student(key: str, language: str = "en") -> Path:
+    return ROOT / "exercises" / language / f"{get_set(key).notebook}.ipynb"
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("key", SETS)
-def test_the_committed_student_notebook_is_a_fresh_build(key, tmp_path):
+def test_the_committed_student_notebook_is_a_fresh_build(key, language, tmp_path):
     grading.build(ROOT / "exercises" / "source", tmp_path)
-    assert (tmp_path / _student(key).name).read_bytes() == _student(key).read_bytes()
+    built = tmp_path / language / _student(key).name
+    assert built.read_bytes() == _student(key, language).read_bytes()
 
 
 @pytest.mark.parametrize("key", SETS)

@@ -17,7 +17,7 @@ from ruralkit.exercises import set00
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTER = ROOT / "exercises" / "source" / "00_start_here.ipynb"
-STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
+STUDENT = ROOT / "exercises" / "en" / "00_start_here.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -117,10 +117,10 @@ def test_a_true_false_series_for_rows_is_called_a_condition():
 
 def test_build_is_deterministic(tmp_path):
     grading.build(MASTER.parent, tmp_path)
-    first = (tmp_path / STUDENT.name).read_bytes()
+    first = (tmp_path / "en" / STUDENT.name).read_bytes()
     results = grading.build(MASTER.parent, tmp_path)
     assert not any(r.changed for r in results)
-    assert (tmp_path / STUDENT.name).read_bytes() == first == STUDENT.read_bytes()
+    assert (tmp_path / "en" / STUDENT.name).read_bytes() == first == STUDENT.read_bytes()
 
 
 def test_set00_hidden_test_catches_a_chart_with_wrong_heights(solved):

@@ -121,7 +121,7 @@ def test_the_readme_walkthrough_adds_a_question_that_checks_itself(scratch):
     exercise_set.self_test(exercise_set.solve())  # the new wrong example gets its message
 
     grading.build(root / "source", scratch / "out")
-    student = scratch / "out" / "98_start_here.ipynb"
+    student = scratch / "out" / "en" / "98_start_here.ipynb"
     assert "n_townships = ____" in student.read_text("utf-8")
 
     en, zh = _q9(student, scratch, {})

@@ -23,7 +23,7 @@ from ruralkit.exercises import get_set, list_sets, set01
 
 ROOT = Path(__file__).resolve().parents[1]
 MASTER = ROOT / "exercises" / "source" / "01_trust_survey.ipynb"
-STUDENT = ROOT / "exercises" / "01_trust_survey.ipynb"
+STUDENT = ROOT / "exercises" / "en" / "01_trust_survey.ipynb"
 SET = set01.exercise_set
 LABELS = SET.labels
 VARIANT = 12345  # a variant in which question 7 has the other answer

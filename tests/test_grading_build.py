@@ -110,7 +110,9 @@ def test_the_assessment_build_writes_its_own_folder(tmp_path, monkeypatch):
     source = Path(__file__).resolve().parents[1] / "exercises" / "source"
     monkeypatch.chdir(tmp_path)
     results = grading.build(source, assessment=True)
-    assert [r.student for r in results] == [Path("exercises/assessment") / p.name
-                                            for p in sorted(source.glob("0*.ipynb"))]
+    assert [r.target for r in results] == [Path("exercises/assessment") / language / p.name
+                                           for p in sorted(source.glob("0*.ipynb"))
+                                           for language in ("zh", "en")]
+    assert {r.kind for r in results} == {"student"}  # no answer keys for an assessment
     again = grading.build(source, assessment=True, check=True)
     assert not any(r.changed for r in again)

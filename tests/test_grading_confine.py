@@ -28,7 +28,7 @@ from ruralkit.grading import confine
 from ruralkit.grading import run as grading_run
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
+STUDENT = ROOT / "exercises" / "en" / "00_start_here.ipynb"
 MASTER = ROOT / "exercises" / "source" / "00_start_here.ipynb"
 PACKAGE = Path(ruralkit.__file__).resolve().parent
 

@@ -24,7 +24,7 @@ from ruralkit.grading.intake import Refused
 from ruralkit.i18n import RuralkitError
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
+STUDENT = ROOT / "exercises" / "en" / "00_start_here.ipynb"
 MASTER = ROOT / "exercises" / "source" / "00_start_here.ipynb"
 
 

@@ -11,7 +11,7 @@ from ruralkit.grading import run
 from ruralkit.i18n import RuralkitError
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
+STUDENT = ROOT / "exercises" / "en" / "00_start_here.ipynb"
 
 
 def test_grade_rejects_missing_files(tmp_path):

@@ -16,7 +16,7 @@ from ruralkit import grading
 from ruralkit.grading import confine, sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
-STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
+STUDENT = ROOT / "exercises" / "en" / "00_start_here.ipynb"
 
 
 def test_graded_notebooks_have_no_network(tmp_path):

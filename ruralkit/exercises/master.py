@@ -1,5 +1,6 @@
 """What the engine reads from a set's master notebook: the solutions and the code
-that sets a learner's notebook up (a leaf module: JSON and regular expressions).
+that sets a learner's notebook up (JSON and regular expressions; of the package it
+imports only :mod:`ruralkit.editions`, which says which cells an edition has).
 
 The master is the one place where a question's solution is written, as lines
 marked ``# SOLUTION`` (``# SOLUTION: <student line>``) or a ``### BEGIN SOLUTION``
@@ -25,6 +26,8 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from ruralkit.editions import cell_language
 
 __all__ = ["read_master", "solutions", "given_code", "find_master", "INSTRUCTOR_TAG"]
 
@@ -73,8 +76,14 @@ def _solution_lines(source: str) -> list[str]:
 
 
 def _code_cells(nb: Mapping[str, Any]) -> Iterable[str]:
+    """The code a learner runs: the shared cells and the English edition's own.
+
+    (A bilingual master keeps its solutions in shared cells; a cell of one edition
+    only, such as Chinese table headings, has an English twin that does the same.)
+    """
     for cell in nb.get("cells", []):
-        if cell.get("cell_type") == "code" and not is_instructor_cell(cell):
+        if (cell.get("cell_type") == "code" and not is_instructor_cell(cell)
+                and cell_language(cell) in (None, "en")):
             yield _source(cell)
 
 

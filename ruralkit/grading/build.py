@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruralkit.editions import LANGUAGES, edition, write_edition
 from ruralkit.exercises import get_set
 from ruralkit.exercises.master import INSTRUCTOR_TAG, is_instructor_cell
 from ruralkit.exercises.mode import ASSESSMENT, PRACTICE
@@ -45,6 +46,7 @@ __all__ = [
     "BuildError",
     "BuildResult",
     "ASSESSMENT_FOLDER",
+    "KEYS_FOLDER",
     "build",
     "build_student_notebook",
     "execute_notebook",
@@ -54,6 +56,8 @@ __all__ = [
 
 #: Where ``build(..., assessment=True)`` writes by default, beside the practice notebooks.
 ASSESSMENT_FOLDER = "assessment"
+#: Where the answer keys (each language's edition of the master) go, beside the students'.
+KEYS_FOLDER = "instructor"
 PLACEHOLDER_TEXT = "____"
 #: What a student sees where a solution block was (one text for every reader).
 STUDENT_COMMENT = "# " + both_languages("grading.code_here")
@@ -213,6 +217,13 @@ def _is_check_cell(source: str) -> bool:
     )
 
 
+def _student_metadata(master: Mapping[str, Any], set_key: str | None) -> dict[str, Any]:
+    """The student notebook's ``ruralkit`` metadata: its set and, for an edition, its language."""
+    language = master.get("metadata", {}).get("ruralkit", {}).get("language")
+    meta: dict[str, Any] = {"exercise_set": set_key} if set_key else {}
+    return {**meta, "language": language} if language and set_key else meta
+
+
 def build_student_notebook(master: Mapping[str, Any], *, name: str = "master",
                            mode: str = PRACTICE) -> dict[str, Any]:
     """The student notebook (a JSON dict) built from a master notebook dict.
@@ -242,7 +253,7 @@ def build_student_notebook(master: Mapping[str, Any], *, name: str = "master",
                 "name": "python3",
             },
             "language_info": {"name": "python"},
-            "ruralkit": {"exercise_set": set_key} if set_key else {},
+            "ruralkit": _student_metadata(master, set_key),
         },
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -348,11 +359,30 @@ def _check_no_leak(student: Mapping[str, Any], set_key: str | None, name: str) -
 
 @dataclass
 class BuildResult:
-    """One master → student build: paths and whether the student file changed."""
+    """One file the build writes from a master: a student notebook or an answer key."""
 
     master: Path
-    student: Path
+    target: Path
     changed: bool
+    #: ``"student"`` or ``"key"`` (the master's executed edition, :data:`KEYS_FOLDER`)
+    kind: str = "student"
+    language: str = "en"
+
+    @property
+    def student(self) -> Path:
+        """The file written (the name of the days when the build wrote only students)."""
+        return self.target
+
+
+def _student_result(master_path: Path, master: Mapping[str, Any], target: Path, *,
+                    check: bool, mode: str, language: str) -> BuildResult:
+    student = build_student_notebook(master, name=master_path.name, mode=mode)
+    _check_no_leak(student, notebook_set_key(master, master_path), master_path.name)
+    text = notebook_text(student)
+    if check:
+        old = target.read_text(encoding="utf-8") if target.exists() else None
+        return BuildResult(master_path, target, old != text, "student", language)
+    return BuildResult(master_path, target, write_if_changed(target, text), "student", language)
 
 
 def build(
@@ -361,26 +391,32 @@ def build(
     *,
     check: bool = False,
     assessment: bool = False,
+    languages: tuple[str, ...] = LANGUAGES,
 ) -> list[BuildResult]:
-    """Build the student notebooks from every master ``NN_*.ipynb`` in ``source_dir``.
+    """Build, from every bilingual master ``NN_*.ipynb`` in ``source_dir``, each language's
+    student notebook ``<out_dir>/<language>/NN_*.ipynb`` and answer key
+    ``<out_dir>/instructor/<language>/NN_*.ipynb`` (the master's edition, solutions and
+    self-tests kept; :func:`execute_notebook` runs it).
 
     Parameters
     ----------
     source_dir : path
-        Folder of master notebooks.
+        Folder of master notebooks (:mod:`ruralkit.editions` says how a master holds
+        both languages).
     out_dir : path, optional
-        Folder for the student notebooks (same file names); default ``exercises``,
-        or ``exercises/assessment`` with ``assessment``.
+        Folder for the editions; default ``exercises``, or ``exercises/assessment``
+        with ``assessment`` (then no answer keys are written).
     check : bool
-        Write nothing; report which student notebooks are out of date.
+        Write nothing; report which files are out of date.
     assessment : bool
         Build the notebooks for graded work (:func:`assessment_notebook`).
+    languages : tuple of str
+        The editions to build (default both, Chinese first).
 
     Returns
     -------
     list of BuildResult
-        ``changed`` is true where the student notebook was (or, with ``check``,
-        would be) rewritten.
+        ``changed`` is true where the file was (or, with ``check``, would be) rewritten.
     """
     if out_dir is None:
         out_dir = Path("exercises") / ASSESSMENT_FOLDER if assessment else Path("exercises")
@@ -390,19 +426,20 @@ def build(
     masters = sorted(p for p in source_dir.glob("*.ipynb") if SET_KEY.match(p.name))
     if not masters:
         raise BuildError.of("grading.no_masters", folder=source_dir)
+    mode = ASSESSMENT if assessment else PRACTICE
     results = []
     for master_path in masters:
-        master = read_notebook(master_path)
-        student = build_student_notebook(master, name=master_path.name,
-                                         mode=ASSESSMENT if assessment else PRACTICE)
-        _check_no_leak(student, notebook_set_key(master, master_path), master_path.name)
-        text = notebook_text(student)
-        target = out_dir / master_path.name
-        if check:
-            old = target.read_text(encoding="utf-8") if target.exists() else None
-            results.append(BuildResult(master_path, target, old != text))
-        else:
-            results.append(BuildResult(master_path, target, write_if_changed(target, text)))
+        source = read_notebook(master_path)
+        for language in languages:
+            master = edition(source, language, name=master_path.name)
+            if not assessment:
+                key = out_dir / KEYS_FOLDER / language / master_path.name
+                results.append(BuildResult(master_path, key, write_edition(master, key,
+                                                                           check=check),
+                                           "key", language))
+            results.append(_student_result(master_path, master,
+                                           out_dir / language / master_path.name,
+                                           check=check, mode=mode, language=language))
     return results
 
 

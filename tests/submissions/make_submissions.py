@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from ruralkit.grading import notebook_text, personalise, read_notebook, variant_seed  # noqa: E402
 
-STUDENT = ROOT / "exercises" / "00_start_here.ipynb"
+STUDENT = ROOT / "exercises" / "en" / "00_start_here.ipynb"
 MASTER = ROOT / "exercises" / "source" / "00_start_here.ipynb"
 SALT = "tests"
 QUESTIONS = [f"q{i}" for i in range(1, 9)]

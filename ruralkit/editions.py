@@ -1,0 +1,199 @@
+"""One bilingual source notebook -> its Chinese and English editions.
+
+A lesson or an exercise master is written once, with its prose in both languages:
+
+- a cell tagged ``lang-zh`` goes into the Chinese edition only, a cell tagged
+  ``lang-en`` into the English edition only, an untagged cell into both;
+- prose comes in runs of tagged cells, the English and its Chinese side by side,
+  so that every run holds both languages (:func:`check_pairs`);
+- code is normally shared, so it must be language-neutral; the edition sets its
+  language itself, right after the first ``import ruralkit as rk``
+  (:data:`LANGUAGE_LINE`), and the source never calls ``rk.set_language``.
+
+:func:`edition` is a pure function of the source; :mod:`ruralkit.course` writes
+and executes the editions.
+
+Examples
+--------
+>>> source = {"cells": [
+...     {"cell_type": "markdown", "metadata": {"tags": ["lang-en"]}, "source": "# Hello"},
+...     {"cell_type": "markdown", "metadata": {"tags": ["lang-zh"]}, "source": "# 你好"},
+...     {"cell_type": "code", "metadata": {},
+...      "source": "import ruralkit as rk\\nrk.load_villages()"},
+... ], "metadata": {}}
+>>> zh = edition(source, "zh")
+>>> [c["source"] for c in zh["cells"]]
+['# 你好', 'import ruralkit as rk\\nrk.set_language("zh")\\nrk.load_villages()']
+>>> zh["metadata"]["ruralkit"]["language"]
+'zh'
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ruralkit.i18n import RuralkitError
+from ruralkit.notebook_run import notebook_text
+
+__all__ = ["LANGUAGES", "EditionError", "cell_language", "check_pairs", "edition",
+           "language_tag", "write_edition"]
+
+#: The editions, in the order the course shows them (Chinese first: the class reads Chinese).
+LANGUAGES = ("zh", "en")
+_TAG = re.compile(r"^lang-(?P<language>[a-z]{2})$")
+_IMPORT = re.compile(r"^(?P<indent>\s*)import ruralkit as rk\s*(#.*)?$")
+_SETS_LANGUAGE = re.compile(r"\brk\.set_language\(|\bset_language\(")
+#: What an edition adds after its first ``import ruralkit as rk``.
+LANGUAGE_LINE = 'rk.set_language("{language}")'
+
+
+class EditionError(RuralkitError):
+    """A source notebook that cannot be split into editions (says which cell and why)."""
+
+
+def language_tag(language: str) -> str:
+    """The cell tag of ``language``: ``lang-zh`` or ``lang-en``."""
+    return f"lang-{language}"
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def cell_language(cell: Mapping[str, Any]) -> str | None:
+    """The language a cell is tagged with, or ``None`` for a cell of both editions.
+
+    >>> cell_language({"metadata": {"tags": ["lang-zh"]}}), cell_language({})
+    ('zh', None)
+    """
+    found = [m.group("language") for t in cell.get("metadata", {}).get("tags", [])
+             if (m := _TAG.match(str(t)))]
+    if len(found) > 1:
+        raise EditionError.of("core.edition_two_tags", tags=", ".join(found))
+    if found and found[0] not in LANGUAGES:
+        raise EditionError.of("core.edition_unknown_tag", tag=f"lang-{found[0]}")
+    return found[0] if found else None
+
+
+def check_pairs(nb: Mapping[str, Any], name: str = "notebook") -> None:
+    """Fail unless every run of language-tagged cells holds both languages.
+
+    A run is a maximal sequence of consecutive tagged cells; a run with English
+    and no Chinese (or the reverse) means a translation is missing or misplaced.
+
+    >>> en = {"cell_type": "markdown", "metadata": {"tags": ["lang-en"]}, "source": "a"}
+    >>> check_pairs({"cells": [en]}, "x.ipynb")
+    Traceback (most recent call last):
+    ...
+    ruralkit.editions.EditionError: x.ipynb, cell 1: this lang-en cell has no lang-zh twin \
+next to it; add the translation beside it.
+    """
+    run: list[tuple[int, str]] = []
+    for index, cell in enumerate([*nb.get("cells", []), {}]):
+        language = cell_language(cell) if cell else None
+        if language is not None:
+            run.append((index, language))
+            continue
+        present = {lang for _, lang in run}
+        if run and present != set(LANGUAGES):
+            first, have = run[0][0] + 1, run[0][1]
+            other = next(lang for lang in LANGUAGES if lang not in present)
+            raise EditionError.of("core.edition_unpaired", name=name, n=first,
+                                  have=language_tag(have), missing=language_tag(other))
+        run = []
+
+
+def _with_language_line(source: str, language: str) -> str | None:
+    """``source`` with the language line after its ``import ruralkit as rk``, or None."""
+    lines = source.split("\n")
+    for number, line in enumerate(lines):
+        found = _IMPORT.match(line)
+        if found:
+            extra = found.group("indent") + LANGUAGE_LINE.format(language=language)
+            return "\n".join([*lines[: number + 1], extra, *lines[number + 1:]])
+    return None
+
+
+def edition(nb: Mapping[str, Any], language: str, *, name: str = "notebook") -> dict[str, Any]:
+    """The ``language`` edition of a bilingual source notebook (a new dict).
+
+    Cells of the other language are left out, outputs and execution counts
+    cleared, the language tags removed and the language set after the first
+    ``import ruralkit as rk``; metadata ``ruralkit.language`` records the edition.
+
+    Raises
+    ------
+    EditionError
+        The source sets the language itself, has no ``import ruralkit as rk``
+        in a code cell, or has a prose run without both languages.
+    """
+    if language not in LANGUAGES:
+        raise EditionError.of("core.edition_unknown", language=repr(language),
+                              known=", ".join(LANGUAGES))
+    check_pairs(nb, name)
+    cells: list[dict[str, Any]] = []
+    placed = False
+    for index, cell in enumerate(nb.get("cells", [])):
+        own = cell_language(cell)
+        if own is not None and own != language:
+            continue
+        new = copy.deepcopy(dict(cell))
+        new["source"] = _source(cell)
+        tags = [t for t in new.get("metadata", {}).get("tags", []) if not _TAG.match(str(t))]
+        new["metadata"] = {**new.get("metadata", {}), "tags": tags}
+        if not tags:
+            del new["metadata"]["tags"]
+        if new["cell_type"] == "code":
+            if _SETS_LANGUAGE.search(new["source"]):
+                raise EditionError.of("core.edition_sets_language", name=name, n=index + 1)
+            new["outputs"], new["execution_count"] = [], None
+            if not placed:
+                with_line = _with_language_line(new["source"], language)
+                if with_line is not None:
+                    new["source"], placed = with_line, True
+        cells.append(new)
+    if not placed:
+        raise EditionError.of("core.edition_no_import", name=name)
+    metadata = copy.deepcopy(dict(nb.get("metadata", {})))
+    metadata["ruralkit"] = {**metadata.get("ruralkit", {}), "language": language}
+    return {**copy.deepcopy(dict(nb)), "cells": cells, "metadata": metadata}
+
+
+def _without_outputs(nb: Mapping[str, Any]) -> dict[str, Any]:
+    """What an edition's build decides: its cells and metadata, not what running it gave."""
+    cells = []
+    for cell in nb.get("cells", []):
+        kept = {k: v for k, v in cell.items() if k not in ("outputs", "execution_count")}
+        kept["source"] = _source(cell)
+        kept["metadata"] = {k: v for k, v in cell.get("metadata", {}).items()
+                            if k != "execution"}
+        cells.append(kept)
+    metadata = {k: v for k, v in nb.get("metadata", {}).items() if k != "language_info"}
+    return {"cells": cells, "metadata": metadata}
+
+
+def write_edition(nb: Mapping[str, Any], target: str | Path, *, check: bool = False) -> bool:
+    """Write an edition to ``target`` unless the file already holds the same cells.
+
+    An executed edition whose cells and metadata equal ``nb``'s keeps its outputs
+    (the build is deterministic and leaves a current edition byte for byte alone).
+    Returns whether the file was (or, with ``check``, would be) rewritten.
+    """
+    target = Path(target)
+    if target.exists():
+        try:
+            old = json.loads(target.read_text(encoding="utf-8"))
+        except ValueError:
+            old = None
+        if old is not None and _without_outputs(old) == _without_outputs(nb):
+            return False
+    if not check:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(notebook_text(nb), encoding="utf-8", newline="\n")
+    return True
