@@ -7,7 +7,7 @@ A lesson or an exercise master is written once, with its prose in both languages
 - prose comes in runs of tagged cells, the English and its Chinese side by side,
   so that every run holds both languages (:func:`check_pairs`);
 - code is normally shared, so it must be language-neutral; the edition sets its
-  language itself, right after the first ``import ruralkit as rk``
+  language itself, after the import block holding the first ``import ruralkit as rk``
   (:data:`LANGUAGE_LINE`), and the source never calls ``rk.set_language``.
 
 :func:`edition` is a pure function of the source; :mod:`ruralkit.course` writes
@@ -23,7 +23,7 @@ Examples
 ... ], "metadata": {}}
 >>> zh = edition(source, "zh")
 >>> [c["source"] for c in zh["cells"]]
-['# 你好', 'import ruralkit as rk\\nrk.set_language("zh")\\nrk.load_villages()']
+['# 你好', 'import ruralkit as rk\\n\\nrk.set_language("zh")\\n\\nrk.load_villages()']
 >>> zh["metadata"]["ruralkit"]["language"]
 'zh'
 """
@@ -109,14 +109,34 @@ next to it; add the translation beside it.
         run = []
 
 
+def _end_of_imports(lines: list[str], start: int) -> int:
+    """The last line of the import block that begins at line ``start``."""
+    last, depth = start, 0
+    for number in range(start, len(lines)):
+        text = lines[number].split("#")[0].strip()
+        if depth:
+            depth += text.count("(") - text.count(")")
+            last = number
+        elif text.startswith(("import ", "from ")):
+            depth = text.count("(") - text.count(")")
+            last = number
+        elif text:
+            break
+    return last
+
+
 def _with_language_line(source: str, language: str) -> str | None:
-    """``source`` with the language line after its ``import ruralkit as rk``, or None."""
+    """``source`` with the language line after its import block (the one holding
+    ``import ruralkit as rk``, so that lint still sees one block), or None."""
     lines = source.split("\n")
     for number, line in enumerate(lines):
         found = _IMPORT.match(line)
         if found:
+            end = _end_of_imports(lines, number)
             extra = found.group("indent") + LANGUAGE_LINE.format(language=language)
-            return "\n".join([*lines[: number + 1], extra, *lines[number + 1:]])
+            rest = lines[end + 1:]
+            after = [""] if rest and rest[0].strip() else []
+            return "\n".join([*lines[: end + 1], "", extra, *after, *rest])
     return None
 
 

@@ -53,13 +53,21 @@ def test_an_edition_keeps_its_language_and_the_shared_cells(language):
     assert ids == [f"t-{language}", "setup", f"lab-{language}", "formula"]
     assert not any(i.endswith(other) for i in ids)
     setup = ed["cells"][1]["source"].split("\n")
-    assert setup == ["import ruralkit as rk", f'rk.set_language("{language}")',
+    assert setup == ["import ruralkit as rk", "", f'rk.set_language("{language}")', "",
                      "rk.load_villages()"]
     assert all(c["outputs"] == [] and c["execution_count"] is None
                for c in ed["cells"] if c["cell_type"] == "code")
     assert all("tags" not in c["metadata"] for c in ed["cells"])
     assert ed["metadata"]["ruralkit"]["language"] == language
     assert LESSON["cells"][2]["outputs"]  # the source is not modified
+
+
+def test_the_language_is_set_after_the_whole_import_block():
+    nb = source_nb(code("import pandas as pd\n\nimport ruralkit as rk\nfrom ruralkit.survey import (\n"
+                        "    Design,\n)\n\nsurvey = rk.load_trust_survey()"))
+    assert edition(nb, "zh")["cells"][0]["source"].split("\n") == [
+        "import pandas as pd", "", "import ruralkit as rk", "from ruralkit.survey import (",
+        "    Design,", ")", "", 'rk.set_language("zh")', "", "survey = rk.load_trust_survey()"]
 
 
 def test_a_source_that_sets_the_language_or_never_imports_ruralkit_is_refused():
