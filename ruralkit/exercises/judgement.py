@@ -1,4 +1,4 @@
-"""Questions that ask for judgement or a deliverable: :class:`VerdictProblem`, :class:`ExportProblem`.
+"""Questions asking for judgement or a deliverable: :class:`VerdictProblem`, :class:`ExportProblem`.
 
 A **verdict** (``kind = "verdict"`` in a content file) is a checked multiple choice: the
 learner sets a variable to an option's letter (``answer_q9 = "B"``; ``"b"`` and ``"B."``
@@ -182,7 +182,8 @@ class ExportProblem(Problem):
 
     def _check_file(self, facts: ExportFacts, fmt: str, name: str) -> None:
         file = facts.name
-        how = Msg(f"exercises.export_how_{fmt}", name=name)
+        how = Msg("exercises.export_how_png" if fmt == "png" else "exercises.export_how_xlsx",
+                  name=name)
         if not facts.found:
             raise Incorrect(Msg("exercises.export_missing", name=name, file=file, how=how))
         if facts.fmt == "too_large":
@@ -190,7 +191,8 @@ class ExportProblem(Problem):
         if facts.error:
             raise Incorrect(Msg("exercises.export_damaged", file=file, error=facts.error))
         if facts.fmt != fmt:
-            raise Incorrect(Msg(f"exercises.export_not_{fmt}", file=file, how=how))
+            key = "exercises.export_not_png" if fmt == "png" else "exercises.export_not_xlsx"
+            raise Incorrect(Msg(key, file=file, how=how))
         if fmt == "png":
             self._check_image(facts)
         else:
