@@ -21,3 +21,15 @@ def _english_bundled_no_figures():
     rk.set_language("en")
     rk.set_variant(None)
     plt.close("all")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _scratch_folder(tmp_path_factory):
+    """Run in a scratch folder: exercise set 00's q10 (and its self-tests) save files
+    in the working directory, as a learner's notebook saves them next to itself."""
+    import os
+
+    before = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(before)

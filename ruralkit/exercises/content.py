@@ -35,7 +35,10 @@ Settings of a value question: ``points``, ``key``, ``ordered``, ``extra_columns`
 ``case``, ``percent_check``, ``rtol``, ``atol``, ``what``; of an object answer:
 ``facts`` (a :class:`~.facts.Facts` kind), ``expects``, ``unreadable``; of a chart
 (``kind = "chart"``): ``chart`` (``"bar"``/``"line"``), ``require_title``,
-``require_xlabel``, ``require_ylabel``, ``check_labels``, ``count``. Hidden tests:
+``require_xlabel``, ``require_ylabel``, ``check_labels``, ``count``; of a multiple choice
+(``kind = "verdict"``): ``[[question.option]]`` (``en``, ``zh``, ``why``), ``correct``,
+``number``, ``rtol``, ``atol``; of files for a report (``kind = "export"``): ``files``
+(``"png"``/``"xlsx"``, one per variable), ``key``, ``rtol`` (see :mod:`.judgement`). Hidden tests:
 ``[[question.hidden]]`` with ``test``, ``points``, ``en``, ``zh``. Other right
 answers: ``[[question.right]]`` with ``answer`` (and ``hidden_fails``/``says``).
 
@@ -60,6 +63,7 @@ from ruralkit.i18n import Msg, RuralkitError
 
 from .engine import HiddenTest, Mistake, PlotProblem, Problem, ThoughtExperiment, ValueProblem
 from .facts import Facts
+from .judgement import ExportProblem, VerdictProblem
 from .registry import SetCode
 from .selftest import Example
 
@@ -78,9 +82,13 @@ _CHART_SETTINGS = {
     "chart": "_kind", "require_title": "_require_title", "require_xlabel": "_require_xlabel",
     "require_ylabel": "_require_ylabel", "check_labels": "_check_labels", "rtol": "_rtol",
 }
+_VERDICT_SETTINGS = {"correct": "_correct", "number": "_number", "rtol": "_rtol", "atol": "_atol"}
+_EXPORT_SETTINGS = {"files": "_files", "key": "_key", "rtol": "_rtol"}
 _TEXTS = {"title", "what", "expects", "unreadable"}
-_LISTS = {"hint", "mistake", "hidden", "wrong", "right"}
+_LISTS = {"hint", "mistake", "hidden", "wrong", "right", "option"}
 _COMMON = {"kind", "var", "vars", "points", "count", "facts"} | _TEXTS | _LISTS
+_KNOWN = _COMMON | set(_VALUE_SETTINGS) | set(_CHART_SETTINGS) | set(_VERDICT_SETTINGS) | set(
+    _EXPORT_SETTINGS)
 
 
 @dataclass
@@ -118,7 +126,7 @@ def parse_content(source: str, *, file: str = "<content>") -> Content:
             raise _fail("exercises.content_missing", file=file, question="-", setting=name)
     questions = data.get("question", [])
     for number, question in enumerate(questions, start=1):
-        unknown = sorted(set(question) - _COMMON - set(_VALUE_SETTINGS) - set(_CHART_SETTINGS))
+        unknown = sorted(set(question) - _KNOWN)
         if unknown:
             raise _fail("exercises.content_unknown_setting", file=file, question=f"q{number}",
                         setting=unknown[0])
@@ -181,6 +189,10 @@ class _Builder:
         kind = spec.get("kind", "value")
         if kind == "thought":
             return ThoughtExperiment
+        if kind == "verdict":
+            return self.verdict(spec, label, attrs)
+        if kind == "export":
+            return self.export(spec, label, attrs)
         base: type[Problem] = PlotProblem if kind == "chart" else ValueProblem
         settings = _CHART_SETTINGS if kind == "chart" else _VALUE_SETTINGS
         attrs.update({attr: spec[key] for key, attr in settings.items() if key in spec})
@@ -203,6 +215,43 @@ class _Builder:
         else:
             attrs["expected"] = lambda self, _f=func: _f(self)
         return base
+
+    def verdict(self, spec: Mapping[str, Any], label: str, attrs: dict[str, Any]) -> type[Problem]:
+        options = spec.get("option", [])
+        if len(options) < 2:
+            raise _fail("exercises.content_missing", file=self.content.file, question=label,
+                        setting="option")
+        attrs["_options"] = tuple(self.text(o, label, "option") for o in options)
+        attrs["_whys"] = tuple(self.text(o["why"], label, "why") if "why" in o else None
+                               for o in options)
+        attrs.update({attr: spec[key] for key, attr in _VERDICT_SETTINGS.items() if key in spec})
+        var = attrs["_var"]
+        if var in self.code.expected:
+            func = self.function("expected", var, label)
+            attrs["correct_letter"] = lambda self, _f=func: str(
+                self.cached("expected", lambda: _f(self))).strip().upper()
+        elif "correct" not in spec:
+            raise _fail("exercises.content_missing", file=self.content.file, question=label,
+                        setting="correct")
+        if "number" in spec:
+            attrs["_vars"] = (var, spec["number"])
+            attrs["_var"] = None
+            func = self.function("expected", spec["number"], label)
+            attrs["expected_number"] = lambda self, _f=func: _f(self)
+        return VerdictProblem
+
+    def export(self, spec: Mapping[str, Any], label: str, attrs: dict[str, Any]) -> type[Problem]:
+        names = attrs["_vars"] or (attrs["_var"],)
+        files = spec.get("files", [])
+        if len(files) != len(names) or not set(files) <= {"png", "xlsx"}:
+            raise _fail("exercises.content_missing", file=self.content.file, question=label,
+                        setting="files")
+        attrs.update({attr: spec[key] for key, attr in _EXPORT_SETTINGS.items() if key in spec})
+        attrs["_files"] = tuple(files)
+        if names[0] in self.code.expected:
+            func = self.function("expected", names[0], label)
+            attrs["expected"] = lambda self, _f=func: _f(self)
+        return ExportProblem
 
     def question(self, spec: Mapping[str, Any], number: int) -> type[Problem]:
         label = f"q{number}"

@@ -524,6 +524,7 @@ class PlotProblem(Problem):
     _what: ClassVar[Text] = ""
     _rtol: ClassVar[float] = 1e-6
     _check_labels: ClassVar[bool] = True
+    _mistakes: ClassVar[Sequence[Mistake]] = ()
 
     def expected_count(self) -> int | None:
         """The number of bars or lines the chart should have (``None``: not checked)."""
@@ -553,9 +554,13 @@ class PlotProblem(Problem):
     # -- checking
     def check(self, *values: Any) -> None:
         facts = self.facts_of(values[0])
-        self._check_count(facts)
-        if self._kind == "bar" and self._check_labels:
-            self._check_bar_labels(facts)
+        try:
+            self._check_count(facts)
+            if self._kind == "bar" and self._check_labels:
+                self._check_bar_labels(facts)
+        except Incorrect:
+            self._raise_mistake(facts)  # e.g. value and category swapped: say what happened
+            raise
         name = self.name
         if self._require_title and not facts.title.strip():
             raise Incorrect(Msg("exercises.plot_title", name=name))
@@ -586,6 +591,16 @@ class PlotProblem(Problem):
 
     def check_more(self, facts: ChartFacts) -> None:
         """Further checks of a chart that passed the basic ones (override if needed)."""
+
+    def _raise_mistake(self, facts: ChartFacts) -> None:
+        """The first of ``_mistakes`` (tests ``f(q, facts)``) the chart shows, as Incorrect."""
+        for mistake in self._mistakes:
+            if mistake.test is None:
+                continue
+            verdict = mistake.test(self, facts)
+            if verdict:
+                fields = dict(verdict) if isinstance(verdict, Mapping) else {}
+                raise Incorrect(with_fields(mistake.message, name=self.name, **fields))
 
     @staticmethod
     def _norm_tick(label: Any) -> str:

@@ -26,6 +26,8 @@ q5     ``distance_by_township``  group and average
 q6     ``sat_2024``              one survey wave, weighted mean
 q7     ``n_households``          count units, not rows, in a panel
 q8     ``ax``                    a first bar chart
+q9     ``answer_q9``, ``top_cases``  a verdict: which township had most cases
+q10    ``chart_file``, ``table_file``  export the chart (PNG) and table (Excel)
 =====  ========================  =======================================
 """
 
@@ -35,6 +37,7 @@ from typing import Any
 
 import pandas as pd
 
+from .engine import PlotProblem
 from .placeholder import PLACEHOLDER
 from .registry import expected, mistake
 from .sets import load_set
@@ -239,6 +242,54 @@ def panel_villages(q: Any) -> int:
 def cases_per_year(q: Any) -> pd.Series:
     disputes = q.data("disputes")
     return disputes.groupby(disputes["date_received"].dt.year).size()
+
+
+@mistake("value_as_category")
+def value_as_category(q: Any, facts: Any) -> Any:
+    """The bars are labelled by the counts (556, 604, ...) and as high as the years: the
+    count column was taken as the category (``rk.plots.bar(t, x="cases", y="year")``
+    on a kit that took ``x`` as the category)."""
+    counts = cases_per_year(q)
+    labels = {PlotProblem._norm_tick(label) for label, _ in facts.bars}
+    if not facts.bars or labels != {PlotProblem._norm_tick(v) for v in counts}:
+        return False
+    shown = ", ".join(PlotProblem._norm_tick(label) for label, _ in facts.bars[:3])
+    return {"labels": shown + " …", "height": f"{max(size for _, size in facts.bars):,.0f}"}
+
+
+# --------------------------------------------------------------------------- q9
+TOWNSHIPS = ("T01", "T02", "T03", "T04", "T05", "T06")  # the options A-F, in this order
+
+
+def _cases_by_township(q: Any) -> pd.Series:
+    return q.data("disputes").groupby("township_id", observed=True).size()
+
+
+@expected("answer_q9")
+def busiest_township(q: Any) -> str:
+    top = _cases_by_township(q).idxmax()
+    return "ABCDEF"[TOWNSHIPS.index(str(top))]
+
+
+@expected("top_cases")
+def top_cases(q: Any) -> int:
+    return int(_cases_by_township(q).max())
+
+
+@mistake("total_cases")
+def total_cases(q: Any) -> int:
+    return len(q.data("disputes"))
+
+
+@mistake("mean_cases")
+def mean_cases(q: Any) -> float:
+    return float(_cases_by_township(q).mean())
+
+
+# --------------------------------------------------------------------------- q10
+@expected("chart_file")
+def exported_table(q: Any) -> pd.Series:
+    return cases_per_year(q)
 
 
 exercise_set = load_set(__name__)

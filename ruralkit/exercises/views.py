@@ -214,6 +214,10 @@ class ProblemView:
         self.check = _Action(self._check, label, "check", "Check your answer and show the result.")
         self.hint = _Action(self._hint, label, "hint", "Show the next hint.")
         self.solution = _Action(self._solution, label, "solution", "Show the solution code.")
+        if hasattr(problem, "options_text"):  # a multiple choice: q9.options() lists them
+            self.options = _Action(
+                lambda: show(RichText("", problem.options_text().render())), label, "options",
+                "Show the options and their letters.")
 
     # -- where the answers are
     @property
