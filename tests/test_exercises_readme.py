@@ -63,13 +63,13 @@ def _scratch_copy_of_set00(root: Path) -> Path:
 
 
 def _follow_the_walkthrough(root: Path, master_path: Path, steps: dict) -> None:
-    # 1. the master: q9 on the import line, the task, the answer cell and the check cell
+    # 1. the master: q11 on the import line, the task, the answer cell and the check cell
     master = grading.read_notebook(master_path)
     cells = master["cells"]
     for cell in cells:
-        cell["source"] = cell["source"].replace(", q8\n", ", q8, q9\n")
+        cell["source"] = cell["source"].replace(", q10\n", ", q10, q11\n")
     at = next(i for i, c in enumerate(cells) if "## What next" in c["source"])
-    new = [("markdown", "## 9. How many townships? · 全县有几个乡镇？"),
+    new = [("markdown", "## 11. How many townships? · 全县有几个乡镇？"),
            ("code", steps["answer"]), ("code", steps["check"])]
     cells[at:at] = [{"cell_type": kind, "id": f"walk{i}", "metadata": {}, "source": src,
                      **({"outputs": [], "execution_count": None} if kind == "code" else {})}
@@ -85,17 +85,17 @@ def _follow_the_walkthrough(root: Path, master_path: Path, steps: dict) -> None:
     module.write_text(text.replace(anchor, "\n".join(steps["code"]) + "\n\n" + anchor), "utf-8")
 
 
-def _q9(student: Path, tmp_path: Path, answers: dict[str, str]) -> tuple[str, str]:
-    """What q9.check() says in English and in Chinese after ``answers`` are filled in."""
+def _q11(student: Path, tmp_path: Path, answers: dict[str, str]) -> tuple[str, str]:
+    """What q11.check() says in English and in Chinese after ``answers`` are filled in."""
     nb = nbformat.read(student, as_version=4)
     for cell in nb.cells:
         for var, code in answers.items():
             cell.source = re.sub(rf"^{var} = ____$", f"{var} = {code}", cell.source, flags=re.M)
-    nb.cells.append(nbformat.v4.new_code_cell('rk.set_language("zh")\nq9.check()'))
+    nb.cells.append(nbformat.v4.new_code_cell('rk.set_language("zh")\nq11.check()'))
     path = tmp_path / f"run{len(list(tmp_path.glob('run*.ipynb')))}.ipynb"
     nbformat.write(nb, path)
     ran = run_notebook(path, tmp_path)
-    check = next(c for c in ran.cells if c.source.strip() == "q9.check()")
+    check = next(c for c in ran.cells if c.source.strip() == "q11.check()")
     return _text(check), _text(ran.cells[-1])
 
 
@@ -117,19 +117,19 @@ def test_the_readme_walkthrough_adds_a_question_that_checks_itself(scratch):
     _follow_the_walkthrough(root, master, steps)
     assert "98" in list_sets()
     exercise_set = get_set("98")
-    assert exercise_set.labels[-1] == "q9" and len(exercise_set.labels) == 9
+    assert exercise_set.labels[-1] == "q11" and len(exercise_set.labels) == 11
     exercise_set.self_test(exercise_set.solve())  # the new wrong example gets its message
 
     grading.build(root / "source", scratch / "out")
     student = scratch / "out" / "en" / "98_start_here.ipynb"
     assert "n_townships = ____" in student.read_text("utf-8")
 
-    en, zh = _q9(student, scratch, {})
+    en, zh = _q11(student, scratch, {})
     assert "Not attempted" in en and "尚未作答" in zh
     loaded = {"villages": "rk.load_villages()"}
-    en, zh = _q9(student, scratch, {**loaded, "n_townships": "len(villages)"})
+    en, zh = _q11(student, scratch, {**loaded, "n_townships": "len(villages)"})
     assert "Not yet ✗" in en and "This counts villages." in en
     assert "还不对 ✗" in zh and "这数的是村。" in zh
     right = {**loaded, "n_townships": 'villages["township_id"].nunique()'}
-    en, zh = _q9(student, scratch, right)
+    en, zh = _q11(student, scratch, right)
     assert "Correct ✓" in en and "正确 ✓" in zh
