@@ -63,8 +63,9 @@ def test_an_edition_keeps_its_language_and_the_shared_cells(language):
 
 
 def test_the_language_is_set_after_the_whole_import_block():
-    nb = source_nb(code("import pandas as pd\n\nimport ruralkit as rk\nfrom ruralkit.survey import (\n"
-                        "    Design,\n)\n\nsurvey = rk.load_trust_survey()"))
+    nb = source_nb(code("import pandas as pd\n\nimport ruralkit as rk\n"
+                        "from ruralkit.survey import (\n    Design,\n)\n\n"
+                        "survey = rk.load_trust_survey()"))
     assert edition(nb, "zh")["cells"][0]["source"].split("\n") == [
         "import pandas as pd", "", "import ruralkit as rk", "from ruralkit.survey import (",
         "    Design,", ")", "", 'rk.set_language("zh")', "", "survey = rk.load_trust_survey()"]

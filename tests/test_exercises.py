@@ -134,4 +134,5 @@ def test_set00_hidden_test_catches_a_chart_with_wrong_heights(solved):
     assert rows["q8"]["status"] == "correct"
     assert rows["q8"]["points"] == 1 and rows["q8"]["max_points"] == 2
     assert rows["q8"]["hidden"][0]["passed"] is False
-    assert sum(r["points"] for r in rows.values()) == set00.exercise_set.max_points - 1  # all but q8's hidden test
+    # all but q8's hidden test
+    assert sum(r["points"] for r in rows.values()) == set00.exercise_set.max_points - 1

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+from ruralkit.i18n import LANGUAGES, get_language, set_language
 
 from .placeholder import PLACEHOLDER
 
@@ -83,14 +86,28 @@ def _check_right(view: Any, example: Example, values: tuple[Any, ...]) -> None:
     view.assert_check_passed(*values)
     if example.hidden_fails is None:
         return
-    results = {r["test"]: r for r in view.problem.run_hidden_tests(*values)}
-    outcome = results.get(example.hidden_fails)
-    if outcome is None or outcome["passed"]:
-        raise AssertionError(f"{view.label}: hidden test {example.hidden_fails!r} should fail "
-                             f"on {example.answer!r}")
-    if example.says and example.says not in str(outcome["error"]):
-        raise AssertionError(f"{view.label}: hidden test says {outcome['error']!r}, "
+    errors = []  # the hidden test's message in each language: ``says`` may be either
+    for language in LANGUAGES:
+        with _language(language):
+            results = {r["test"]: r for r in view.problem.run_hidden_tests(*values)}
+        outcome = results.get(example.hidden_fails)
+        if outcome is None or outcome["passed"]:
+            raise AssertionError(f"{view.label}: hidden test {example.hidden_fails!r} should "
+                                 f"fail on {example.answer!r}")
+        errors.append(str(outcome["error"]))
+    if example.says and not any(example.says in error for error in errors):
+        raise AssertionError(f"{view.label}: hidden test says {errors[0]!r}, "
                              f"not {example.says!r}")
+
+
+@contextmanager
+def _language(language: str) -> Iterator[None]:
+    before = get_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def run(view: Any) -> None:
