@@ -40,8 +40,8 @@ from typing import Any
 from ruralkit.i18n import RuralkitError
 from ruralkit.notebook_run import notebook_text
 
-__all__ = ["LANGUAGES", "EditionError", "cell_language", "check_pairs", "edition",
-           "language_tag", "write_edition"]
+__all__ = ["LANGUAGES", "EditionError", "cell_language", "check_pairs", "chinese_share",
+           "edition", "language_tag", "write_edition"]
 
 #: The editions, in the order the course shows them (Chinese first: the class reads Chinese).
 LANGUAGES = ("zh", "en")
@@ -217,3 +217,42 @@ def write_edition(nb: Mapping[str, Any], target: str | Path, *, check: bool = Fa
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(notebook_text(nb), encoding="utf-8", newline="\n")
     return True
+
+
+# What is not prose: fenced and inline code, formulas, HTML, link targets and URLs.
+_NOT_PROSE = re.compile(
+    r"```.*?```|~~~.*?~~~|`[^`\n]*`|\$\$.*?\$\$|\$[^$\n]+\$|<[^>\n]+>|\]\([^)]*\)"
+    r"|https?://\S+",
+    re.S,
+)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+
+
+def chinese_share(nb: Mapping[str, Any]) -> float:
+    """The share of a notebook's prose that is Chinese: CJK characters against Latin words.
+
+    Prose is the text of the Markdown cells outside code (fenced or in backticks),
+    formulas (``$...$``), HTML tags, link targets and URLs. One Chinese character
+    counts against one English word, so a wholly Chinese text scores 1.0 and a
+    Chinese sentence with an English term in brackets scores a little under. An
+    edition with no prose at all scores 1.0 (nothing in it is English).
+
+    Examples
+    --------
+    >>> nb = {"cells": [{"cell_type": "markdown", "source": "用 `rk.load_villages()` 加载村庄表"},
+    ...                 {"cell_type": "code", "source": "villages = rk.load_villages()"}]}
+    >>> chinese_share(nb)
+    1.0
+    >>> round(chinese_share({"cells": [{"cell_type": "markdown",
+    ...                                 "source": "设计效应 (design effect)"}]}), 2)
+    0.67
+    """
+    cjk = latin = 0
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        prose = _NOT_PROSE.sub(" ", _source(cell))
+        cjk += len(_CJK.findall(prose))
+        latin += len(_LATIN_WORD.findall(prose))
+    return 1.0 if cjk + latin == 0 else cjk / (cjk + latin)
