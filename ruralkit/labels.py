@@ -281,8 +281,8 @@ def _label_values(col: pd.Series, name: Hashable, frame: pd.DataFrame, dataset: 
     return col.map(lambda v: v if pd.isna(v) else value_label(v, codes))
 
 
-def labelled(frame: pd.DataFrame, dataset: str | None = None, *, percent: bool = False,
-             variable: str | None = None) -> pd.DataFrame:
+def labelled(frame: pd.DataFrame | pd.Series, dataset: str | None = None, *,
+             percent: bool = False, variable: str | None = None) -> pd.DataFrame | pd.Series:
     """A display copy of a table, in the current language.
 
     Kit result columns get their names (``estimate`` 估计值, ``se`` 标准误,
@@ -295,9 +295,11 @@ def labelled(frame: pd.DataFrame, dataset: str | None = None, *, percent: bool =
 
     Parameters
     ----------
-    frame : DataFrame
+    frame : DataFrame or Series
         Any table: a survey result (:class:`ruralkit.survey.Estimates`), a
-        likert table, a model's ``summary_frame()``, or data of a dataset.
+        likert table, a model's ``summary_frame()``, or data of a dataset; or a
+        Series such as ``villages.groupby("township_id")["population"].sum()``
+        (its index and name are labelled, and a Series comes back).
     dataset : str, optional
         The bundled dataset whose codebook labels the columns and codes.
         Default: the one the table was estimated from (survey results of
@@ -313,8 +315,8 @@ def labelled(frame: pd.DataFrame, dataset: str | None = None, *, percent: bool =
 
     Returns
     -------
-    DataFrame
-        A new, plain table, meant for showing and exporting.
+    DataFrame or Series
+        A new, plain table (or Series), meant for showing and exporting.
 
     Examples
     --------
@@ -328,8 +330,15 @@ def labelled(frame: pd.DataFrame, dataset: str | None = None, *, percent: bool =
     ['乡镇', '估计值（百分点）', '标准误（百分点）', '估计值（前）（%）', '估计值（后）（%）']
     >>> shown.iloc[0].astype(str).tolist()
     ['龙泉镇', '8.7', '4.0', '41.0', '49.7']
+    >>> people = rk.load_villages().groupby("township_id")["population"].sum()
+    >>> rk.labelled(people).head(2).to_dict()
+    {'城关镇': 16732, '石桥镇': 18656}
     >>> rk.set_language("en")
     """
+    if isinstance(frame, pd.Series):
+        name = frame.name if frame.name is not None else "value"
+        shown = labelled(frame.to_frame(name), dataset, percent=percent, variable=variable)
+        return shown.iloc[:, 0]
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(message("plots.data_not_frame", func="labelled",
                                 type=type(frame).__name__))
@@ -351,7 +360,8 @@ def labelled(frame: pd.DataFrame, dataset: str | None = None, *, percent: bool =
         col = out[name]
         if name in units and pd.api.types.is_numeric_dtype(col.dtype):
             out[name] = (col.astype("float64") * 100).round(1)
-        elif name not in RESULT_COLUMNS or name in ("category", "term", "item"):
+        elif (name not in RESULT_COLUMNS or name in ("category", "term", "item")
+              or pd.api.types.is_bool_dtype(col.dtype)):  # suppressed: 是/否
             out[name] = _label_values(col, name, frame, dataset, variable)
         headers[name] = _header(name, dataset, units.get(name), groups)
     out = out.rename(columns=headers)

@@ -172,3 +172,17 @@ def test_whole_numbers_next_to_fractions_are_the_category():
 def test_bar_without_any_numbers_says_so():
     with pytest.raises(rk.i18n.RuralkitError, match="neither 'a' nor 'b' holds numbers"):
         plots.bar(pd.DataFrame({"a": ["x"], "b": ["y"]}), x="a", y="b")
+
+
+def test_a_series_is_labelled_by_its_index_and_name(chinese):
+    people = rk.load_villages().groupby("township_id")["population"].sum()
+    shown = rk.labelled(people)
+    assert isinstance(shown, pd.Series)
+    assert shown.index.name == "乡镇" and shown.name == "户籍人口"
+    assert shown.loc["城关镇"] == people.loc["T01"]
+
+
+def test_the_suppressed_flags_read_yes_or_no(chinese):
+    t = pd.DataFrame({"village_id": ["T01V01", "T01V02"], "estimate": [0.5, None],
+                      "suppressed": [False, True]})
+    assert rk.labelled(t)["已隐藏"].tolist() == ["否", "是"]
