@@ -4,6 +4,7 @@
     apt-get install -y chromium fonts-noto-cjk                            # Debian / Ubuntu
     /tmp/shots/bin/python guide/screenshots.py \\
         notebooks/zh/00_start_here.ipynb notebooks/zh/01_trust_survey.ipynb --out guide/screenshots
+    /tmp/shots/bin/python guide/screenshots.py --lab notebooks/index.ipynb --out guide/screenshots
 
 Each notebook is rendered to HTML with nbconvert (run by the course's own Python,
 ``.venv/bin/python``, or ``--nbconvert-python``), then Chromium, driven by playwright,
@@ -13,6 +14,7 @@ takes two PNGs: ``NAME.png``, the first screen (1280 × 900, small enough to com
 playwright is not one of the course's dependencies, and ``playwright install`` is not
 needed: the system's Chromium (``--chromium``, default /usr/bin/chromium) is used.
 Without network the page still renders; only MathJax (formulas) then stays as TeX.
+``--lab`` instead screenshots JupyterLab itself (Chinese menus, as ``make lab`` opens it).
 """
 
 from __future__ import annotations
@@ -89,6 +91,56 @@ def shoot(pages: list[Path], out: Path, *, chromium: str) -> list[Path]:
     return written
 
 
+def shoot_lab(paths: list[str], out: Path, *, python: str, chromium: str,
+              port: int = 8899) -> list[Path]:
+    """Screenshot JupyterLab itself, as ``make lab`` opens it, with each of ``paths`` open.
+
+    Starts ``jupyter lab`` from the course's Python on ``port`` (no browser, no token, the
+    settings ``make lab`` installs, so the menus are Chinese), opens each path (relative to the
+    project, e.g. ``notebooks/index.ipynb``) and writes ``lab_NAME.png``.
+
+    Examples
+    --------
+    >>> shoot_lab(["notebooks/index.ipynb"], Path("shots"), python=default_nbconvert_python(),
+    ...           chromium="/usr/bin/chromium")  # doctest: +SKIP
+    [PosixPath('shots/lab_index.png')]
+    """
+    import time
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    server = subprocess.Popen(
+        [python, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--allow-root",
+         "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={ROOT}"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    written = []
+    try:
+        for _ in range(120):  # JupyterLab takes a few seconds to start
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/lab", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+            page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+            for path in paths:
+                page.goto(f"http://127.0.0.1:{port}/lab/tree/{path}", timeout=60_000)
+                page.wait_for_selector(".jp-Notebook", timeout=60_000)
+                page.wait_for_timeout(3000)  # the notebook's Markdown renders after it opens
+                target = out / f"lab_{Path(path).stem}.png"
+                page.screenshot(path=str(target))
+                written.append(target)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line; see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -97,7 +149,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--execute", action="store_true", help="run notebooks without outputs")
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     parser.add_argument("--nbconvert-python", default=default_nbconvert_python())
+    parser.add_argument("--lab", action="store_true",
+                        help="screenshot JupyterLab with each notebook open (as make lab shows it)")
     args = parser.parse_args(argv)
+    if args.lab:
+        paths = [nb.resolve().relative_to(ROOT).as_posix() for nb in args.notebooks]
+        for path in shoot_lab(paths, args.out, python=args.nbconvert_python,
+                              chromium=args.chromium):
+            print(f"{path}  {path.stat().st_size / 1e6:.2f} MB")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         pages = [to_html(nb.resolve(), Path(tmp), python=args.nbconvert_python,
                          execute=args.execute) for nb in args.notebooks]
