@@ -79,6 +79,11 @@ RESULT_COLUMNS = {
     "dont_know": "core.column_dont_know",
     "refused": "core.column_refused",
     "stratum": "core.column_stratum",
+    # rk.list_datasets()
+    "name": "core.column_dataset_name",
+    "description": "core.column_description",
+    "rows": "core.column_rows",
+    "columns": "core.column_columns",
 }
 #: Columns that are named the same in every table, also without a dataset.
 _GENERIC = {"year": "core.column_year", "township_id": "core.column_township_id",
