@@ -3,9 +3,10 @@
 What every set must do (the master's solutions pass, the content file's wrong
 answers get their messages, the placeholder is "not attempted", variants, the
 student notebook) is tested for all sets in ``test_exercise_sets.py``. Here:
-question 7 flips between the bundled county and variant 12345, the design is
-recognised by its structure and checked from facts taken out of the kernel, and
-the real grader gives a solved variant notebook full marks.
+question 7 flips between the bundled county and variant 12345 (question 10
+with variant 42), the design is recognised by its structure and checked from
+facts taken out of the kernel, and the real grader gives a solved variant
+notebook full marks.
 """
 
 from __future__ import annotations
@@ -170,3 +171,21 @@ def test_set01_answers_differ_and_q7_flips_in_another_variant(solved):
     result = SET.views(variant)["q7"].result(True)
     assert result.status == "incorrect" and "contains zero" in result.text("en")
     assert "包含 0" in result.text("zh")
+
+
+RISE_VARIANT = 42  # a variant in which Chengguan's 2020 -> 2021 interval lies above zero
+
+
+def test_set01_q10_verdict_follows_the_learners_interval(solved):
+    """Chengguan's "+9": B (the interval contains zero) in the bundled county, A in variant
+    42; the letter right in one county is wrong in the other, with the option's own reason."""
+    variant = SET.solve(RISE_VARIANT)
+    assert solved["answer_q10"] == "B" and variant["answer_q10"] == "A"
+    assert solved["t01"]["ci_low"] < 0 < solved["t01"]["ci_high"]
+    assert variant["t01"]["ci_low"] > 0
+    rk.set_variant(RISE_VARIANT)
+    views = SET.views(variant)
+    views["q10"].assert_check_passed("a", variant["change_t01"])
+    result = views["q10"].result("B", variant["change_t01"])
+    assert result.status == "incorrect" and "contains zero only when" in result.text("en")
+    assert "才包含零" in result.text("zh")
