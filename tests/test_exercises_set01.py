@@ -3,9 +3,10 @@
 What every set must do (the master's solutions pass, the content file's wrong
 answers get their messages, the placeholder is "not attempted", variants, the
 student notebook) is tested for all sets in ``test_exercise_sets.py``. Here:
-question 7 flips between the bundled county and variant 12345, the design is
-recognised by its structure and checked from facts taken out of the kernel, and
-the real grader gives a solved variant notebook full marks.
+question 7 flips between the bundled county and variant 12345 (question 10
+with variant 42), the design is recognised by its structure and checked from
+facts taken out of the kernel, and the real grader gives a solved variant
+notebook full marks.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def test_set01_is_registered():
     assert list_sets() == ["00", "01"]
     assert get_set("01") is SET and get_set(1) is SET
     assert SET.notebook == MASTER.stem == STUDENT.stem
-    assert len(LABELS) == 9 and SET.max_points == 10
+    assert len(LABELS) == 11 and SET.max_points == 12
 
 
 def test_set01_design_is_recognised_by_its_structure(solved):
@@ -57,7 +58,7 @@ def test_set01_design_is_recognised_by_its_structure(solved):
 
 def test_set01_solved_variant_gets_full_marks_from_the_grader(tmp_path):
     """The real grader (fresh kernel, ruralkit re-imported) on a solved notebook of a
-    variant, next to an untouched one: 10 / 10 and 0 / 10."""
+    variant, next to an untouched one: 12 / 12 and 0 / 12."""
     master = grading.read_notebook(MASTER)
     solved_nb = dict(master, cells=[c for c in master["cells"]
                                     if not grading.is_instructor_cell(c)])
@@ -71,7 +72,7 @@ def test_set01_solved_variant_gets_full_marks_from_the_grader(tmp_path):
     assert solved_result.status == "ok", solved_result
     assert (solved_result.set_key, solved_result.variant_seed) == ("01", VARIANT)
     assert [q["question"] for q in solved_result.questions] == LABELS
-    assert solved_result.total == solved_result.max_points == 10, solved_result.questions
+    assert solved_result.total == solved_result.max_points == 12, solved_result.questions
     assert empty_result.status == "ok" and empty_result.total == 0
     assert {q["status"] for q in empty_result.questions} == {"not_attempted"}
 
@@ -115,9 +116,10 @@ def test_set01_q2_guidance_matches_how_a_design_keeps_its_table():
     """K: q2 no longer says the design "holds the table `survey` itself"; it says to add
     the column to `survey` and not to change its rows or weights after building `design`."""
     text = next(c["source"] for c in _cells(MASTER) if c.get("id") == "q2-text")
+    text_zh = next(c["source"] for c in _cells(MASTER) if c.get("id") == "q2-text-zh")
     assert "holds the table `survey` itself" not in text
     assert "Add the column to `survey` itself" in text and "do not sort `survey`" in text
-    assert "不要对 `survey` 排序" in text
+    assert "不要对 `survey` 排序" in text_zh
     hint = set01.exercise_set.problems()["q2"].hints[1]
     assert "holds the table" not in hint.render("en") and "not to a copy" in hint.render("en")
     assert "不要对 `survey` 排序" in hint.render("zh")
@@ -169,3 +171,21 @@ def test_set01_answers_differ_and_q7_flips_in_another_variant(solved):
     result = SET.views(variant)["q7"].result(True)
     assert result.status == "incorrect" and "contains zero" in result.text("en")
     assert "包含 0" in result.text("zh")
+
+
+RISE_VARIANT = 42  # a variant in which Chengguan's 2020 -> 2021 interval lies above zero
+
+
+def test_set01_q10_verdict_follows_the_learners_interval(solved):
+    """Chengguan's "+9": B (the interval contains zero) in the bundled county, A in variant
+    42; the letter right in one county is wrong in the other, with the option's own reason."""
+    variant = SET.solve(RISE_VARIANT)
+    assert solved["answer_q10"] == "B" and variant["answer_q10"] == "A"
+    assert solved["t01"]["ci_low"] < 0 < solved["t01"]["ci_high"]
+    assert variant["t01"]["ci_low"] > 0
+    rk.set_variant(RISE_VARIANT)
+    views = SET.views(variant)
+    views["q10"].assert_check_passed("a", variant["change_t01"])
+    result = views["q10"].result("B", variant["change_t01"])
+    assert result.status == "incorrect" and "contains zero only when" in result.text("en")
+    assert "才包含零" in result.text("zh")

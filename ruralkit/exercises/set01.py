@@ -1,15 +1,16 @@
 """Exercise set 01 — is "+9 points" real? (notebook ``01_trust_survey``).
 
-Nine questions on design-based survey estimates with :class:`ruralkit.survey.Design`,
+Eleven questions on design-based survey estimates with :class:`ruralkit.survey.Design`,
 using the Qingshan County trust survey: declaring the design, a weighted share and
 its standard error, hierarchical trust, "don't know" answers, a change between two
-waves with its interval, reading that interval, an odds ratio, and suppressing
-small cells. The questions' text is in ``content/set01.toml``, the solutions in
-the master ``exercises/source/01_trust_survey.ipynb``; this module keeps what must
-be code. Every expected answer is computed from the tables the learner loads
-(``rk.load_trust_survey()``, with ``raw=True`` for question 5), so the questions
-work unchanged for each per-student variant (``rk.set_variant(seed)``); question 7
-can even have a different answer in another variant.
+waves with its interval, reading that interval, an odds ratio, suppressing small
+cells, a verdict on a township's reported "+9 points", and the chart and table of
+the changes saved for a report. The questions' text is in ``content/set01.toml``,
+the solutions in the master ``exercises/source/01_trust_survey.ipynb``; this module
+keeps what must be code. Every expected answer is computed from the tables the
+learner loads (``rk.load_trust_survey()``, with ``raw=True`` for question 5), so the
+questions work unchanged for each per-student variant (``rk.set_variant(seed)``);
+questions 7 and 10 can even have a different answer in another variant.
 
 =====  ===============================  ==========================================
 label  variable(s)                      skill
@@ -24,6 +25,11 @@ q6     ``change_t05``, ``low_t05``,     change between two waves in one township
 q7     ``beyond_chance``                does the interval exclude zero?
 q8     ``or_fairness``                  an odds ratio from ``design.glm``
 q9     ``safe``                         suppress small cells of a village table
+q10    ``answer_q10``, ``change_t01``   a verdict: is Chengguan's "+9" real?
+                                        (the letter follows the interval of the
+                                        learner's data)
+q11    ``chart_file``, ``table_file``   export the chart of the changes (PNG) and
+                                        their table (Excel)
 =====  ===============================  ==========================================
 """
 
@@ -363,6 +369,40 @@ def shown_estimates(q: Any, value: Any) -> None:
     if problem is not None:
         raise Incorrect(problem)
 
+
+
+# --------------------------------------------------------------------------- q10
+REPORT_TOWNSHIP = "T01"  # Chengguan Town, whose report says "+9 points" (lesson 01)
+REPORT_WAVES = (2020, 2021)  # the year it opened its service hall, against the year before
+REPORT_CHANGE = 0.09  # the report's number, as a proportion
+
+
+def _report_row(q: Any) -> pd.Series:
+    """Chengguan's change 2020 -> 2021 with its interval, in the learner's data."""
+    return _difference(q, levels=REPORT_WAVES).loc[REPORT_TOWNSHIP]
+
+
+@expected("answer_q10")
+def report_verdict(q: Any) -> str:
+    """A: the interval lies above zero; C: below zero; B: it contains zero (D never)."""
+    row = _report_row(q)
+    if row["ci_low"] > 0:
+        return "A"
+    return "C" if row["ci_high"] < 0 else "B"
+
+
+expected("change_t01")(lambda q: float(_report_row(q)["estimate"]))
+_value(lambda q: -float(_report_row(q)["estimate"]), "rise_wrong_way_round")
+mistake("report_number")(lambda q, a: _any_near(a, [REPORT_CHANGE, 100 * REPORT_CHANGE]))
+mistake("rise_level_not_change")(lambda q, a: _any_near(
+    a, [float(_report_row(q)[c]) for c in ("estimate_a", "estimate_b")]))
+
+
+# --------------------------------------------------------------------------- q11
+@expected("chart_file")
+def exported_changes(q: Any) -> pd.Series:
+    """The table the Excel file must hold: each township's change 2022 -> 2023 (q6)."""
+    return _difference(q)["estimate"]
 
 exercise_set = load_set(__name__)
 bind = exercise_set.bind

@@ -50,8 +50,10 @@ def solutions() -> dict[str, str]:
 SOLUTIONS = solutions()
 
 
-def student() -> Notebook:
-    return json.loads(json.dumps(read_notebook(STUDENT)))
+def student(language: str = "en") -> Notebook:
+    """The student notebook of set 00 in ``language`` (its edition sets the language)."""
+    path = STUDENT if language == "en" else STUDENT.parents[1] / language / STUDENT.name
+    return json.loads(json.dumps(read_notebook(path)))
 
 
 def cell(nb: Notebook, cell_id: str) -> dict[str, Any]:
@@ -105,8 +107,8 @@ def make() -> list[tuple[str, bytes | Notebook, str, dict[str, float]]]:
 
     subs.append(("s01-correct.ipynb", answer_all(student()), "ok", points()))
 
-    nb = answer_all(student())
-    cell(nb, "language-code")["source"] = 'rk.set_language("zh")'
+    # the Chinese edition: it sets the language itself (the source has no language cell)
+    nb = answer_all(student("zh"))
     cell(nb, "q1-help")["source"] = "q1.hint()\nq1.hint()\nq1.solution()"
     # graded runs cannot see the masters: q1.solution() says so, and the run stays "ok"
     subs.append(("s02-correct-zh.ipynb", nb, "ok", points()))
