@@ -26,7 +26,8 @@ from .texts import plain_number
 
 __all__ = ["cell_labels", "missing_reasons", "names_set_by"]
 
-_CELL_ID = re.compile(r"^q(\d+)-(answer|check|help|given)$")
+# q9-answer-2: a second answer cell of the same question (a table, then a verdict on it)
+_CELL_ID = re.compile(r"^q(\d+)-(answer|check|help|given)(?:-\d+)?$")
 _CELL_LABELS = {
     "answer": "exercises.cell_answer", "check": "exercises.cell_check",
     "help": "exercises.cell_help", "given": "exercises.cell_given",

@@ -30,20 +30,22 @@ from ruralkit.grading import notebook_text, personalise, read_notebook, variant_
 STUDENT = ROOT / "exercises" / "en" / "00_start_here.ipynb"
 MASTER = ROOT / "exercises" / "source" / "00_start_here.ipynb"
 SALT = "tests"
-QUESTIONS = [f"q{i}" for i in range(1, 9)]
+QUESTIONS = [f"q{i}" for i in range(1, 11)]
 FULL = {q: (2 if q == "q8" else 1) for q in QUESTIONS}
 
 Notebook = dict[str, Any]
 
 
 def solutions() -> dict[str, str]:
-    """The master's answer cells, solution markers removed: {"q1": source, ...}."""
+    """The master's answer cells, solution markers removed: {"q1-answer": source, ...}.
+
+    A question may have more than one (q9: ``q9-answer``, then ``q9-answer-2``).
+    """
     master = read_notebook(MASTER)
     out = {}
     for cell in master["cells"]:
-        match = re.fullmatch(r"(q\d+)-answer", cell.get("id", ""))
-        if match:
-            out[match.group(1)] = re.sub(r"\s*# SOLUTION.*", "", cell["source"])
+        if re.fullmatch(r"q\d+-answer(-\d+)?", cell.get("id", "")):
+            out[cell["id"]] = re.sub(r"\s*# SOLUTION.*", "", cell["source"])
     return out
 
 
@@ -65,7 +67,12 @@ def index(nb: Notebook, cell_id: str) -> int:
 
 
 def answer(nb: Notebook, q: str, source: str | None = None) -> Notebook:
-    cell(nb, f"{q}-answer")["source"] = SOLUTIONS[q] if source is None else source
+    """Fill question ``q``'s answer cells with the master's solution, or the first with ``source``."""
+    for cell_id, solution in SOLUTIONS.items():
+        if cell_id == f"{q}-answer" and source is not None:
+            cell(nb, cell_id)["source"] = source
+        elif cell_id.split("-answer")[0] == q:
+            cell(nb, cell_id)["source"] = solution
     return nb
 
 
@@ -113,7 +120,7 @@ def make() -> list[tuple[str, bytes | Notebook, str, dict[str, float]]]:
     # graded runs cannot see the masters: q1.solution() says so, and the run stays "ok"
     subs.append(("s02-correct-zh.ipynb", nb, "ok", points()))
 
-    unweighted = SOLUTIONS["q6"].splitlines()[0] + '\nsat_2024 = survey_2024["sat_township"].mean()'
+    unweighted = SOLUTIONS["q6-answer"].splitlines()[0] + '\nsat_2024 = survey_2024["sat_township"].mean()'
     nb = answer_all(student(), q2="n_villages = villages.shape[1]", q6=unweighted)
     subs.append(("s03-partly-wrong.ipynb", nb, "ok", points(q2=0, q6=0)))
 
@@ -237,7 +244,7 @@ def make() -> list[tuple[str, bytes | Notebook, str, dict[str, float]]]:
     subs.append(("s21-writes-outside.ipynb", nb, "ok", points()))
 
     # Wrong answers, then a last cell that makes every comparison in the kernel say
-    # "equal": checked outside the kernel, the answers are still wrong (2 of 9).
+    # "equal": checked outside the kernel, the answers are still wrong (4 of 11).
     nb = answer_all(
         student(),
         q3='total_population = villages["population"].mean()',
@@ -245,7 +252,7 @@ def make() -> list[tuple[str, bytes | Notebook, str, dict[str, float]]]:
         q5='distance_by_township = villages.groupby("township_id")["distance_km"].sum()',
         q6=unweighted,
         q7="n_households = len(households)",
-        q8=SOLUTIONS["q8"].splitlines()[0] + "\nax = (2 * cases_per_year).plot.bar()",
+        q8=SOLUTIONS["q8-answer"].splitlines()[0] + "\nax = (2 * cases_per_year).plot.bar()",
     )
     nb["cells"].append({
         "cell_type": "code", "execution_count": None, "id": "monkeypatch", "metadata": {},
