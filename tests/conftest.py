@@ -33,3 +33,13 @@ def _scratch_folder(tmp_path_factory):
     os.chdir(tmp_path_factory.mktemp("cwd"))
     yield
     os.chdir(before)
+
+
+def pytest_configure(config):
+    """nbval reads its sanitize file when a notebook runs, relative to the working
+    directory: after the scratch folder above, that is no longer the project's top."""
+    import os
+
+    path = getattr(config.option, "nbval_sanitize_with", None)
+    if path and not os.path.isabs(path):
+        config.option.nbval_sanitize_with = os.path.abspath(path)

@@ -161,3 +161,13 @@ def test_each_edition_sets_its_language_once_at_the_top_and_never_switches(langu
         assert calls == [f'"{language}"'], (path, calls)
         first = next(i for i, s in enumerate(codes) if "import ruralkit as rk" in s)
         assert f'rk.set_language("{language}")' in codes[first], path
+
+
+@pytest.mark.parametrize("source", sorted(ROOT.glob("*/source/*.ipynb")), ids=lambda p: p.name)
+def test_every_source_cell_has_an_id(source):
+    """Without ids, reading a notebook invents random ones: the build would not be repeatable."""
+    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+    missing = [i for i, c in enumerate(cells) if not c.get("id")]
+    assert not missing, f"{source.name}: cells {missing} have no id"
+    ids = [c["id"] for c in cells]
+    assert len(set(ids)) == len(ids), f"{source.name}: cell ids repeat"

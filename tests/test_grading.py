@@ -70,8 +70,8 @@ def graded(tmp_path_factory):
     start = time.monotonic()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("RURALKIT_TEST_OUTSIDE", str(outside))
-        results = grading.grade([SUBMISSIONS], out=out, timeout=NOTEBOOK_TIMEOUT, cell_timeout=CELL_TIMEOUT, jobs=2,
-                                progress=False)
+        results = grading.grade([SUBMISSIONS], out=out, timeout=NOTEBOOK_TIMEOUT,
+                                cell_timeout=CELL_TIMEOUT, jobs=2, progress=False)
     elapsed = time.monotonic() - start
     return {"out": out, "results": results, "elapsed": elapsed, "before": before,
             "outside": outside}
@@ -105,13 +105,14 @@ def test_gradebook_columns_ids_and_seeds(graded):
     assert rows["s01-correct.ipynb"]["variant_seed"] == ""
     assert "SyntaxError" in rows["s06-syntax-error.ipynb"]["notes"]
     assert "kernel crashed in a cell added in question 2" in rows["s08-kernel-exit.ipynb"]["notes"]
-    assert f"was still running after {CELL_TIMEOUT} s and was stopped" in rows["s07-infinite-loop.ipynb"]["notes"]
+    stopped = f"was still running after {CELL_TIMEOUT} s and was stopped"
+    assert stopped in rows["s07-infinite-loop.ipynb"]["notes"]
 
 
-def test_grading_is_bounded_in_time(graded):
-    assert graded["elapsed"] < 150, graded["elapsed"]
+def test_grading_is_bounded_by_its_limits(graded):
+    """No notebook outlives the notebook limit (an endless loop, a hung kernel are cut off)."""
     for result in graded["results"]:
-        assert result.seconds < 60, (result.file, result.seconds)
+        assert result.seconds < NOTEBOOK_TIMEOUT, (result.file, result.seconds)
 
 
 def test_submissions_are_never_modified(graded):
@@ -124,7 +125,7 @@ def test_feedback_files_beside_the_gradebook(graded):
     files = sorted(p.name for p in folder.glob("*.md"))
     assert len(files) == 22 and "s03-partly-wrong.md" in files
     text = (folder / "s03-partly-wrong.md").read_text(encoding="utf-8")
-    assert "**Score: 7 / 9**" in text
+    assert "**Score: 9 / 11**" in text
     assert "number of columns" in text and "unweighted mean" in text
     zh = (folder / "s02-correct-zh.md").read_text(encoding="utf-8")
     assert "Everything is right" in zh
@@ -147,7 +148,7 @@ def _ran_as_separate_user(graded) -> bool:
 def test_monkeypatching_numpy_and_pandas_cannot_change_the_verdict(graded):
     """A: the answers are checked outside the kernel that patched math/numpy/pandas."""
     row = _rows(graded)["s22-monkeypatch.ipynb"]
-    assert (row["status"], row["total"]) == ("ok", "2"), row
+    assert (row["status"], row["total"]) == ("ok", "4"), row  # q1, q2, q9 and q10 are right
     assert "unweighted mean" in _feedback(graded, "s22-monkeypatch.md")
 
 
