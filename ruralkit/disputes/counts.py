@@ -220,7 +220,9 @@ def monthly_counts(
         The groups to include, with some of the ``by`` columns (e.g.
         ``villages[["village_id"]]`` to include villages with no case at all).
     start, end : period-like, optional
-        First and last period of the grid (default: those of the data).
+        First and last period of the grid (default: those of the data). Give
+        them when counting a subset (one type, one township): its first case
+        may come months after the register starts.
 
     Returns
     -------

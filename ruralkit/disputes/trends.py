@@ -16,13 +16,13 @@ Examples
 >>> import ruralkit as rk
 >>> from ruralkit.disputes import monthly_counts, trend
 >>> cases = rk.load_disputes()
->>> counts = monthly_counts(cases.query("township_id == 'T04' and dispute_type == 'requisition'"),
-...                         by=None)
+>>> t04 = cases.query("township_id == 'T04' and dispute_type == 'requisition'")
+>>> counts = monthly_counts(t04, by=None, start="2016-01", end="2024-12")
 >>> fit = trend(counts, interventions={"plantation": ("2021-04", "2022-09")})
 >>> fit.table[["term", "rate_ratio", "ci_low", "ci_high"]].round(1)
             term  rate_ratio  ci_low  ci_high
 0  annual_change         1.1     0.9      1.2
-1     plantation        12.7     7.6     21.2
+1     plantation        13.1     7.9     21.9
 """
 
 from __future__ import annotations
@@ -147,10 +147,17 @@ def _fit(y: np.ndarray, x: pd.DataFrame, offset: np.ndarray | None, family: str)
         if family == "quasipoisson":
             fit = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
             return fit, float(fit.scale), fit.params, fit.bse
-        model = sm.NegativeBinomial(y, x, loglike_method="nb2", offset=offset)
-        fit = model.fit(disp=0, maxiter=500, method="bfgs")
-        params, bse = fit.params.drop("alpha"), fit.bse.drop("alpha")
-        return fit, float(fit.params["alpha"]), params, bse
+        # alpha by maximum likelihood (jointly with the coefficients, as MASS::glm.nb
+        # reaches by alternating); then, as glm.nb reports them, the coefficients and
+        # standard errors of the GLM with that alpha held fixed. Where the counts are
+        # not overdispersed alpha runs to 0 (R: theta to infinity) and the fit tends to
+        # the Poisson one; a floor keeps the fixed-alpha GLM defined.
+        joint = sm.NegativeBinomial(y, x, loglike_method="nb2", offset=offset)
+        alpha = float(joint.fit(disp=0, maxiter=500, method="bfgs").params["alpha"])
+        alpha = max(alpha, 1e-8)
+        family = sm.families.NegativeBinomial(alpha=alpha)
+        fit = sm.GLM(y, x, family=family, offset=offset).fit()
+        return fit, alpha, fit.params, fit.bse
 
 
 def trend(
