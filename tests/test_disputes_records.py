@@ -106,3 +106,16 @@ def test_missing_columns_and_wrong_arguments_are_clear():
         check_cases("disputes.csv")
     with pytest.raises(DisputesError, match='errors must be "raise" or "report"'):
         check_cases(rk.load_disputes(), errors="ignore")
+
+
+def test_ipython_prints_the_report_alone(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    result = shell.run_cell("import pandas as pd\nfrom ruralkit.disputes import check_cases\n"
+                            "check_cases(pd.DataFrame({'date_received': ['2024-13-01']}))")
+    shown = capsys.readouterr()
+    assert not result.success
+    text = shown.out + shown.err
+    assert text.startswith("The 1 case records fail 1 of the checks")
+    assert "Traceback" not in text and "records.py" not in text
