@@ -91,3 +91,23 @@ def test_bad_calls_say_what_to_do(cases, tmp_path):
     bad.to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(DisputesError, match="1 cases have no readable date"):
         monthly_counts(tmp_path / "bad.csv")
+
+
+def test_no_case_is_lost_without_a_word(cases):
+    no_village = cases.astype({"village_id": "object"})
+    no_village.loc[no_village.index[:3], "village_id"] = None
+    with pytest.raises(DisputesError, match="3 cases have no value in village_id"):
+        monthly_counts(no_village)
+    with pytest.raises(DisputesError, match="fall in groups of village_id that are not in units"):
+        monthly_counts(cases, units=rk.load_villages().iloc[:10][["village_id"]])
+    # start and end are the caller's choice: the cases outside them are not counted
+    window = monthly_counts(cases, by=None, start="2024-01", end="2024-12")
+    assert window["cases"].sum() == (cases["date_received"].dt.year == 2024).sum()
+
+
+def test_order_follows_by_even_when_nested_columns_are_apart(cases):
+    counts = monthly_counts(cases, by=("dispute_type", "village_id", "township_id"),
+                            period="year")
+    assert counts.equals(counts.sort_values(["dispute_type", "village_id", "township_id", "year"],
+                                            ignore_index=True))
+    assert len(counts) == 9 * 60 * 9
