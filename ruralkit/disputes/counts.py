@@ -76,6 +76,7 @@ def _count_duckdb(source: Any, by: tuple[str, ...], date: str, part: str,
 
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")  # no bar in notebooks and logs
         if _is_duckdb_relation(source):
             rel = source
         else:
@@ -93,16 +94,17 @@ def _count_duckdb(source: Any, by: tuple[str, ...], date: str, part: str,
                                    available=", ".join(columns))
         d = _sql_name(date)
         keys = ", ".join(_sql_name(c) for c in by)
-        bad = rel.query("cases", f"SELECT count(*) FILTER (WHERE TRY_CAST({d} AS DATE) IS NULL) "
-                                 f"FROM cases").fetchall()[0][0]
-        if bad:
-            raise DisputesError.of("disputes.sql_dates_bad", n=bad, column=date)
+        # one pass: a case without a readable date lands in a group whose period is NULL
         sql = (f"SELECT {keys + ', ' if keys else ''}"
                f"date_trunc('{part}', TRY_CAST({d} AS DATE)) AS _period, "
                f"count(*) AS cases FROM cases GROUP BY ALL")
         counted = rel.query("cases", sql).df()
     finally:
         con.close()
+    undated = counted["_period"].isna()
+    if undated.any():
+        raise DisputesError.of("disputes.sql_dates_bad", n=int(counted.loc[undated, "cases"].sum()),
+                               column=date)
     counted["_period"] = pd.to_datetime(counted["_period"]).dt.to_period(freq)
     counted["cases"] = counted["cases"].astype("int64")
     return counted
@@ -136,19 +138,29 @@ def _blocks(counted: pd.DataFrame, by: tuple[str, ...]) -> list[list[str]]:
 
 
 def _block_levels(counted: pd.DataFrame, by: tuple[str, ...],
-                  units: pd.DataFrame | None) -> list[pd.DataFrame]:
-    """The levels of each block of by-columns; the grid is their product with the periods."""
+                  units: pd.DataFrame | None) -> list[tuple[pd.DataFrame, np.ndarray]]:
+    """Each block of by-columns: its levels, and the level number of every counted row.
+
+    The grid is the product of the blocks' levels with the periods.
+    """
     blocks, rest = [], list(by)
     if units is not None:
         cols = [c for c in by if c in units.columns]
-        blocks.append(units[cols].drop_duplicates().sort_values(cols).reset_index(drop=True))
+        levels = units[cols].drop_duplicates().sort_values(cols).reset_index(drop=True)
+        blocks.append((levels, _codes(levels, counted)))
         rest = [c for c in by if c not in cols]
     for block in _blocks(counted, tuple(rest)) if rest else []:
-        if len(block) == 1:
-            blocks.append(pd.DataFrame({block[0]: _levels(counted[block[0]])}))
+        values = counted[block[0]]
+        if len(block) == 1 and isinstance(values.dtype, pd.CategoricalDtype):
+            levels = pd.DataFrame({block[0]: _levels(values)})
+            blocks.append((levels, values.cat.codes.to_numpy()))
+        elif len(block) == 1:  # one pass: sorted levels and each row's number
+            codes, uniques = pd.factorize(values, sort=True)
+            blocks.append((pd.DataFrame({block[0]: uniques}), codes))
         else:
             levels = counted[block].dropna().drop_duplicates().sort_values(block)
-            blocks.append(levels.reset_index(drop=True))
+            levels = levels.reset_index(drop=True)
+            blocks.append((levels, _codes(levels, counted)))
     return blocks
 
 
@@ -167,8 +179,7 @@ def _complete(counted: pd.DataFrame, by: tuple[str, ...], periods: pd.PeriodInde
     ``ravel_multi_index(codes)``, and the grid's columns are the levels taken at
     ``(cell // stride) % size``: no merge, no Python loop over groups.
     """
-    blocks = _block_levels(counted, by, units)
-    codes = [_codes(b, counted) for b in blocks]
+    blocks, codes = zip(*_block_levels(counted, by, units), strict=True) if by else ((), ())
     for b, code in zip(blocks, codes, strict=True):
         lost = code < 0
         if lost.any():
