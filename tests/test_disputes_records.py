@@ -57,6 +57,7 @@ def test_one_error_holds_the_whole_report_in_both_languages(bad_cases):
     assert "dates after today (2026-01-01) in rows 14 (1 in all)" in en
     assert zh.startswith("8 条案件记录（register.csv）有 11 项检查未通过")
     assert "第 15 行的结案日期早于受理日期" in zh
+    assert "第 11、12 行的案件编号重复" in zh  # the Chinese list separator
     assert len(en.splitlines()) == len(zh.splitlines()) == 12  # header + one line a problem
     assert isinstance(err.value, rk.i18n.RuralkitError) and isinstance(err.value, ValueError)
     assert err.value.report.problems["n_rows"].sum() == 13

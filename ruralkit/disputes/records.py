@@ -42,7 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import Msg, RuralkitError
+from ..i18n import Msg, RuralkitError, join
 
 __all__ = ["CaseRecordsError", "CaseReport", "DisputesError", "check_cases"]
 
@@ -133,13 +133,15 @@ class CaseReport:
     def __str__(self) -> str:
         return str(self.msg)
 
+    def __repr__(self) -> str:
+        return str(self.msg)
+
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(str(self))}</pre>"
 
 
-def _row_text(labels: Sequence) -> str:
-    shown = ", ".join(str(r) for r in labels[:SHOW_ROWS])
-    return shown
+def _row_text(labels: Sequence) -> Msg:
+    return join([str(r) for r in labels[:SHOW_ROWS]])
 
 
 def _more(labels: Sequence) -> Msg | str:
