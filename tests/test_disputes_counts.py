@@ -91,6 +91,10 @@ def test_bad_calls_say_what_to_do(cases, tmp_path):
     bad.to_csv(tmp_path / "bad.csv", index=False)
     with pytest.raises(DisputesError, match="1 cases have no readable date"):
         monthly_counts(tmp_path / "bad.csv")
+    bad.loc[3, "date_received"] = "2099-01-01"
+    bad.to_csv(tmp_path / "future.csv", index=False)
+    with pytest.raises(DisputesError, match="1 cases have a date after today"):
+        monthly_counts(tmp_path / "future.csv")
 
 
 def test_no_case_is_lost_without_a_word(cases):

@@ -6,7 +6,15 @@ import pandas as pd
 import pytest
 
 import ruralkit as rk
-from ruralkit.disputes import CaseRecordsError, DisputesError, check_cases, monthly_counts
+from ruralkit.disputes import (
+    CaseRecordsError,
+    DisputesError,
+    check_cases,
+    monthly_counts,
+    resolution_summary,
+    seasonal_profile,
+    trend,
+)
 
 
 @pytest.fixture
@@ -88,8 +96,14 @@ def test_the_input_is_never_modified(bad_cases):
     pd.testing.assert_frame_equal(bad_cases, before)
     cases = rk.load_disputes()
     kept = cases.copy(deep=True)
-    monthly_counts(cases, by=("village_id", "dispute_type"), population=rk.load_villages())
+    counts = monthly_counts(cases, by=("village_id", "dispute_type"),
+                            population=rk.load_villages())
+    resolution_summary(cases, by="township_id", breaks=["2020-07-01"])
     pd.testing.assert_frame_equal(cases, kept)
+    counted = counts.copy(deep=True)
+    seasonal_profile(counts, by="dispute_type", season="spring_festival")
+    trend(counts, interventions={"centre": "2020-07"}, family="negbin")
+    pd.testing.assert_frame_equal(counts, counted)
 
 
 def test_the_bundled_county_is_clean_and_a_long_list_is_cut_short():

@@ -96,8 +96,9 @@ def _count_duckdb(source: Any, by: tuple[str, ...], date: str, part: str,
         keys = ", ".join(_sql_name(c) for c in by)
         # one pass: a case without a readable date lands in a group whose period is NULL
         sql = (f"SELECT {keys + ', ' if keys else ''}"
-               f"date_trunc('{part}', TRY_CAST({d} AS DATE)) AS _period, "
-               f"count(*) AS cases FROM cases GROUP BY ALL")
+               f"date_trunc('{part}', TRY_CAST({d} AS DATE)) AS _period, count(*) AS cases, "
+               f"count(*) FILTER (WHERE TRY_CAST({d} AS DATE) > current_date) AS _future "
+               f"FROM cases GROUP BY ALL")
         counted = rel.query("cases", sql).df()
     finally:
         con.close()
@@ -105,6 +106,9 @@ def _count_duckdb(source: Any, by: tuple[str, ...], date: str, part: str,
     if undated.any():
         raise DisputesError.of("disputes.sql_dates_bad", n=int(counted.loc[undated, "cases"].sum()),
                                column=date)
+    future = int(counted.pop("_future").sum())
+    if future:
+        raise DisputesError.of("disputes.sql_dates_future", n=future, column=date)
     counted["_period"] = pd.to_datetime(counted["_period"]).dt.to_period(freq)
     counted["cases"] = counted["cases"].astype("int64")
     return counted
