@@ -110,9 +110,11 @@ class Fit:
     df: int
 
 
-def _deviance(y: np.ndarray, mu: np.ndarray, prior: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(y > 0, y * np.log(y / mu) - (y - mu), mu)
+def _deviance(y: np.ndarray, ylogy: np.ndarray, mu: np.ndarray, eta: np.ndarray,
+              prior: np.ndarray) -> np.ndarray:
+    """Quasi-Poisson deviance; log(mu) is eta except where mu was floored at eps."""
+    log_mu = np.maximum(eta, np.log(EPS))
+    term = np.where(y > 0, ylogy - y * log_mu - (y - mu), mu)
     return 2.0 * (prior * term).sum(axis=1)
 
 
@@ -122,11 +124,14 @@ def _irls(y: np.ndarray, x: np.ndarray, prior: np.ndarray) -> Fit:
     q = x.shape[1]
     eta = np.log(y + 0.1)
     mu = np.maximum(np.exp(eta), EPS)
-    dev_old = _deviance(y, mu, prior)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ylogy = np.where(y > 0, y * np.log(y), 0.0)
+    dev_old = _deviance(y, ylogy, mu, eta, prior)
     beta = np.zeros((s, q))
     cov = np.zeros((s, q, q))
     weights = np.zeros((s, n))
     converged = np.zeros(s, dtype=bool)
+    outer = (x[:, :, None] * x[:, None, :]).reshape(n, q * q)
     live = np.arange(s)
     for _ in range(MAXIT):
         if live.size == 0:
@@ -134,14 +139,14 @@ def _irls(y: np.ndarray, x: np.ndarray, prior: np.ndarray) -> Fit:
         yl, mul, etal, pl = y[live], mu[live], eta[live], prior[live]
         w = pl * mul  # weights * mu.eta^2 / variance, log link
         z = etal + (yl - mul) / mul
-        xtwx = np.einsum("sn,ni,nj->sij", w, x, x)
-        xtwz = np.einsum("sn,ni->si", w * z, x)
+        xtwx = (w @ outer).reshape(-1, q, q)  # one GEMM for all series' X'WX
+        xtwz = (w * z) @ x
         with np.errstate(all="ignore"):
             b_new = np.linalg.solve(xtwx, xtwz[..., None])[..., 0]
         eta_new = b_new @ x.T
         with np.errstate(over="ignore"):
             mu_new = np.maximum(np.exp(eta_new), EPS)
-        dev = _deviance(yl, mu_new, pl)
+        dev = _deviance(yl, ylogy[live], mu_new, eta_new, pl)
         beta[live], eta[live], mu[live], weights[live] = b_new, eta_new, mu_new, w
         cov[live] = xtwx
         done = np.abs(dev - dev_old[live]) / (np.abs(dev) + 0.1) < EPSILON
@@ -184,7 +189,8 @@ def _fit_one(y: np.ndarray, x: np.ndarray, cols: np.ndarray, q: int, reweight: b
         phi = np.maximum(pearson, 1.0)
         fit, dispersion = first, pearson
         if reweight:
-            hat = first.weights * np.einsum("ni,sij,nj->sn", xs, first.cov, xs)
+            outer = (xs[:, :, None] * xs[:, None, :]).reshape(len(xs), -1)
+            hat = first.weights * (first.cov.reshape(len(y), -1) @ outer.T)
             hat = np.where(hat > 1 - 10 * EPS, 1.0, hat)
             mu = first.mu
             s = 1.5 * (y ** (2 / 3) * mu ** (-1 / 6) - mu**0.5) / np.sqrt(phi[:, None] * (1 - hat))

@@ -188,13 +188,13 @@ def early_warning(counts: pd.DataFrame, *, value: str = "cases", period: str = "
     frame = counts[keys].copy()
     frame["_m"] = months.asi8 if hasattr(months, "asi8") else months.astype("int64")
     frame["_y"] = y.to_numpy(dtype=float)
-    dup = frame.duplicated(keys + ["_m"], keep=False)
-    if dup.any():
-        raise EarlyWarningError.of("disputes.duplicated", rows=_rows(counts.index[dup]),
-                                   period=period)
     frame = frame.sort_values(keys + ["_m"], kind="stable")
     codes = frame.groupby(keys, sort=False, observed=True, dropna=False).ngroup().to_numpy()
     m = frame["_m"].to_numpy()
+    dup = np.flatnonzero((np.diff(codes) == 0) & (np.diff(m) == 0))
+    if dup.size:
+        rows = frame.index[np.union1d(dup, dup + 1)]
+        raise EarlyWarningError.of("disputes.duplicated", rows=_rows(sorted(rows)), period=period)
     first = np.full(codes.max() + 1, np.iinfo(np.int64).max)
     last = np.full(codes.max() + 1, np.iinfo(np.int64).min)
     np.minimum.at(first, codes, m)
