@@ -336,7 +336,7 @@ def judge(obs: np.ndarray, k: int, opts: dict) -> Judged:
             centre = eta
         score = (y_now - centre) / (upper - centre)
     cases, months = opts["limit54"]
-    enough = obs[:, k - months:k].sum(axis=1) >= cases
+    enough = obs[:, max(0, k - months):k].sum(axis=1) >= cases
     ok = model.ok
     alarm = np.where(ok, (enough & ~np.isnan(score) & (score > 1) & (y_now != 0)), np.nan)
     upperbound = np.where(ok & enough, upper, np.nan)

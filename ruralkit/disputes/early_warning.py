@@ -78,6 +78,11 @@ def _check_options(method: str, options: dict[str, Any]) -> dict[str, Any]:
     for name in ("reweight", "trend"):
         if not isinstance(opts[name], (bool, np.bool_)):
             raise EarlyWarningError.of("disputes.bad_bool", option=name, value=opts[name])
+    return _check_choices(opts)
+
+
+def _check_choices(opts: dict[str, Any]) -> dict[str, Any]:
+    """The options with a fixed set of values, and limit54."""
     if opts["powertrans"] not in ("none", "1/2", "2/3"):
         raise EarlyWarningError.of("disputes.bad_choice", option="powertrans",
                                    value=opts["powertrans"], choices="'none', '1/2', '2/3'")
@@ -99,7 +104,7 @@ def _check_options(method: str, options: dict[str, Any]) -> dict[str, Any]:
 def _months(values: pd.Series, column: str) -> pd.PeriodIndex:
     """The column as monthly periods (from Periods, dates or 'YYYY-MM' texts)."""
     if isinstance(values.dtype, pd.PeriodDtype):
-        if values.dtype.freq.name.upper().startswith("M"):
+        if values.dtype == pd.PeriodDtype("M"):
             return pd.PeriodIndex(values)
         bad = values.index[:5]
     else:
@@ -212,7 +217,10 @@ def early_warning(counts: pd.DataFrame, *, value: str = "cases", period: str = "
     res = pd.concat(out, ignore_index=True)
     table = labels.iloc[res["_s"].to_numpy()].reset_index(drop=True)
     table[period] = pd.PeriodIndex.from_ordinals(res["_m"].to_numpy(), freq="M")
-    for col in ("observed", "expected", "upperbound"):
+    observed = res["observed"].to_numpy()
+    integer = pd.api.types.is_integer_dtype(counts[value].dtype)
+    table["observed"] = observed.astype(np.int64) if integer else observed
+    for col in ("expected", "upperbound"):
         table[col] = res[col].to_numpy()
     for col in ("alarm", "trend"):
         table[col] = pd.array(np.where(np.isnan(res[col]), None, res[col] == 1),
