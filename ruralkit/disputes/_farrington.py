@@ -114,7 +114,7 @@ def _deviance(y: np.ndarray, ylogy: np.ndarray, mu: np.ndarray, eta: np.ndarray,
               prior: np.ndarray) -> np.ndarray:
     """Quasi-Poisson deviance; log(mu) is eta except where mu was floored at eps."""
     log_mu = np.maximum(eta, np.log(EPS))
-    term = np.where(y > 0, ylogy - y * log_mu - (y - mu), mu)
+    term = ylogy - y * log_mu - y + mu  # y = 0 leaves mu, as R's poisson dev.resids
     return 2.0 * (prior * term).sum(axis=1)
 
 
@@ -136,7 +136,10 @@ def _irls(y: np.ndarray, x: np.ndarray, prior: np.ndarray) -> Fit:
     for _ in range(MAXIT):
         if live.size == 0:
             break
-        yl, mul, etal, pl = y[live], mu[live], eta[live], prior[live]
+        if live.size == s:  # no copies while every series is still iterating
+            yl, mul, etal, pl, ylogyl = y, mu, eta, prior, ylogy
+        else:
+            yl, mul, etal, pl, ylogyl = y[live], mu[live], eta[live], prior[live], ylogy[live]
         w = pl * mul  # weights * mu.eta^2 / variance, log link
         z = etal + (yl - mul) / mul
         xtwx = (w @ outer).reshape(-1, q, q)  # one GEMM for all series' X'WX
@@ -146,9 +149,12 @@ def _irls(y: np.ndarray, x: np.ndarray, prior: np.ndarray) -> Fit:
         eta_new = b_new @ x.T
         with np.errstate(over="ignore"):
             mu_new = np.maximum(np.exp(eta_new), EPS)
-        dev = _deviance(yl, ylogy[live], mu_new, eta_new, pl)
-        beta[live], eta[live], mu[live], weights[live] = b_new, eta_new, mu_new, w
-        cov[live] = xtwx
+        dev = _deviance(yl, ylogyl, mu_new, eta_new, pl)
+        if live.size == s:
+            beta, eta, mu, weights, cov = b_new, eta_new, mu_new, w, xtwx
+        else:
+            beta[live], eta[live], mu[live], weights[live] = b_new, eta_new, mu_new, w
+            cov[live] = xtwx
         done = np.abs(dev - dev_old[live]) / (np.abs(dev) + 0.1) < EPSILON
         converged[live[done]] = True
         dev_old[live] = dev

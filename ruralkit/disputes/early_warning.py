@@ -190,29 +190,26 @@ def early_warning(counts: pd.DataFrame, *, value: str = "cases", period: str = "
     bad = counts.index[y.isna().to_numpy() | (y < 0).to_numpy()]
     if len(bad):
         raise EarlyWarningError.of("disputes.bad_value", column=value, rows=_rows(bad))
-    frame = counts[keys].copy()
-    frame["_m"] = months.asi8 if hasattr(months, "asi8") else months.astype("int64")
-    frame["_y"] = y.to_numpy(dtype=float)
-    frame = frame.sort_values(keys + ["_m"], kind="stable")
-    codes = frame.groupby(keys, sort=False, observed=True, dropna=False).ngroup().to_numpy()
-    m = frame["_m"].to_numpy()
+    if len(keys) == 1:
+        codes, _ = pd.factorize(counts[keys[0]], sort=True, use_na_sentinel=False)
+    else:
+        codes = counts.groupby(keys, sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    order = np.lexsort((months.asi8, codes))  # by series, then month: no copy of the table
+    codes, m, y_sorted = codes[order], months.asi8[order], y.to_numpy(dtype=float)[order]
+    _, first_row = np.unique(codes, return_index=True)
+    labels = counts[keys].iloc[order[first_row]].reset_index(drop=True)
     dup = np.flatnonzero((np.diff(codes) == 0) & (np.diff(m) == 0))
     if dup.size:
-        rows = frame.index[np.union1d(dup, dup + 1)]
+        rows = counts.index[order[np.union1d(dup, dup + 1)]]
         raise EarlyWarningError.of("disputes.duplicated", rows=_rows(sorted(rows)), period=period)
-    first = np.full(codes.max() + 1, np.iinfo(np.int64).max)
-    last = np.full(codes.max() + 1, np.iinfo(np.int64).min)
-    np.minimum.at(first, codes, m)
-    np.maximum.at(last, codes, m)
     size = np.bincount(codes)
+    first = m[first_row]
+    last = m[first_row + size - 1]
     gaps = np.flatnonzero(last - first + 1 != size)
     if gaps.size:
-        labels = frame[keys].drop_duplicates().iloc[gaps[:3]]
-        raise EarlyWarningError.of("disputes.gap", series=_rows(map(tuple, labels.to_numpy())),
-                                   period=period)
+        raise EarlyWarningError.of("disputes.gap", period=period, series=_rows(
+            map(tuple, labels.iloc[gaps].to_numpy())))
     judged = _evaluate_months(evaluate, months, m, period)
-    labels = frame.drop_duplicates(keys)[keys].reset_index(drop=True)
-    y_sorted = frame["_y"].to_numpy()
     out = [_judge_groups(codes, m, y_sorted, first, last, size, judged, opts)]
     res = pd.concat(out, ignore_index=True)
     table = labels.iloc[res["_s"].to_numpy()].reset_index(drop=True)
