@@ -3,8 +3,10 @@
 Sizes: ``--villages`` series of ``--months`` monthly counts (Poisson, seasonal,
 a few planted outbreaks), the last month judged (``--judge`` months with more).
 Each size runs in a fresh subprocess so that its peak RSS
-(``resource.getrusage``) and the peak of Python allocations (``tracemalloc``,
-numpy's arrays included) belong to that run alone.
+(``resource.getrusage``) belongs to that run alone; ``--traced`` adds the peak
+of traced allocations (``tracemalloc``, numpy's arrays included). Wall and CPU
+seconds are printed with the load average: on a shared machine the CPU time
+is the steadier figure.
 
 Naive way (``--loop``): the same algorithm (farrington preset) written as a
 Python loop over series with one statsmodels ``GLM`` fit per model, as one
@@ -92,6 +94,13 @@ def _naive_one(y: np.ndarray, k: int):
     return (mu0 ** (2 / 3) + stats.norm.ppf(0.95) * sd) ** 1.5
 
 
+def _naive_or_nan(y: np.ndarray, k: int) -> float:
+    try:
+        return float(_naive_one(y, k))
+    except Exception:  # statsmodels refuses some all-zero baselines
+        return float("nan")
+
+
 def _worker(args: argparse.Namespace) -> None:
     import resource
     import tracemalloc
@@ -101,28 +110,38 @@ def _worker(args: argparse.Namespace) -> None:
 
     counts = synthesise(args.worker, args.months)
     judged = counts["month"].iloc[args.months - args.judge: args.months]
-    tracemalloc.start()
-    start = time.perf_counter()
+    if args.traced:
+        tracemalloc.start()
+    start, cpu = time.perf_counter(), time.process_time()
     out = early_warning(counts, method=args.method, evaluate=judged)
-    seconds = time.perf_counter() - start
-    traced = tracemalloc.get_traced_memory()[1]
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    traced = tracemalloc.get_traced_memory()[1] if args.traced else float("nan")
     tracemalloc.stop()
     result = {"series": args.worker, "months": args.months, "judge": args.judge,
-              "method": args.method, "seconds": seconds, "traced_mib": traced / 2**20,
+              "method": args.method, "seconds": seconds, "cpu": cpu, "traced_mib": traced / 2**20,
               "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
               "alarms": int(out["alarm"].sum()), "rows": len(out),
               "input_mib": counts.memory_usage(deep=True).sum() / 2**20}
     if args.loop:
         sample = min(args.loop_sample, args.worker)
         y = counts["cases"].to_numpy().reshape(args.worker, args.months)[:sample]
-        start = time.perf_counter()
-        naive = np.array([_naive_one(row, args.months - 1) for row in y])
+        start, cpu = time.perf_counter(), time.process_time()
+        naive = np.array([_naive_or_nan(row, args.months - 1) for row in y])
         result["loop_seconds_sample"] = time.perf_counter() - start
+        result["loop_cpu_sample"] = time.process_time() - cpu
         result["loop_sample"] = sample
         ours = out[out["month"] == judged.iloc[-1]]["upperbound"].to_numpy()[:sample]
-        fine = ~np.isnan(ours)
+        fine = ~np.isnan(ours) & ~np.isnan(naive)
+        result["loop_failed"] = int(np.isnan(naive).sum())
         result["loop_max_rel_diff"] = float(np.max(np.abs(naive[fine] / ours[fine] - 1)))
     print(json.dumps(result))
+
+
+def _load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:  # not Linux
+        return "?"
 
 
 def main() -> None:
@@ -133,6 +152,8 @@ def main() -> None:
     parser.add_argument("--method", default="farrington")
     parser.add_argument("--loop", action="store_true", help="time the statsmodels loop")
     parser.add_argument("--loop-sample", type=int, default=200)
+    parser.add_argument("--traced", action="store_true",
+                        help="also trace allocations (tracemalloc; slows the run)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -144,18 +165,23 @@ def main() -> None:
                "--loop-sample", str(args.loop_sample)]
         if args.loop and size <= 100_000:
             cmd.append("--loop")
+        if args.traced:
+            cmd.append("--traced")
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         line = (f"{r['series']:>9,} series x {r['months']} months, {r['method']}, "
-                f"{r['judge']} month(s) judged: {r['seconds']:.2f} s, peak RSS "
-                f"{r['peak_rss_mib']:,.0f} MiB, traced peak {r['traced_mib']:,.0f} MiB "
+                f"{r['judge']} month(s) judged: {r['seconds']:.2f} s (CPU {r['cpu']:.2f} s), "
+                f"peak RSS {r['peak_rss_mib']:,.0f} MiB, traced peak {r['traced_mib']:,.0f} MiB "
                 f"(input table {r['input_mib']:,.0f} MiB), {r['alarms']:,} alarms")
-        print(line)
+        print(line + f" [load average {_load()}]")
         if "loop_seconds_sample" in r:
             scaled = r["loop_seconds_sample"] / r["loop_sample"] * r["series"] * r["judge"]
-            print(f"    statsmodels loop: {r['loop_seconds_sample']:.2f} s for "
-                  f"{r['loop_sample']} series -> {scaled:,.0f} s for all; ratio "
-                  f"{scaled / r['seconds']:,.0f}x; max rel. diff of upper bounds "
-                  f"{r['loop_max_rel_diff']:.1e}")
+            scaled_cpu = r["loop_cpu_sample"] / r["loop_sample"] * r["series"] * r["judge"]
+            print(f"    statsmodels loop: {r['loop_seconds_sample']:.2f} s (CPU "
+                  f"{r['loop_cpu_sample']:.2f} s) for {r['loop_sample']} series -> "
+                  f"{scaled:,.0f} s (CPU {scaled_cpu:,.0f} s) for all; ratio "
+                  f"{scaled / r['seconds']:,.0f}x (CPU {scaled_cpu / r['cpu']:,.0f}x); "
+                  f"max rel. diff of upper bounds {r['loop_max_rel_diff']:.1e} "
+                  f"({r['loop_failed']} series statsmodels could not fit)")
 
 
 if __name__ == "__main__":

@@ -158,7 +158,9 @@ def early_warning(counts: pd.DataFrame, *, value: str = "cases", period: str = "
     **options
         Any option of the preset, R's name in snake_case: ``b, w, reweight,
         weights_threshold, trend, p_threshold_trend, alpha, powertrans,
-        no_periods, past_weeks_not_included, threshold_method, limit54``.
+        no_periods, past_weeks_not_included, threshold_method, limit54``;
+        also ``freq`` (12: the months of a year; another value treats the
+        rows as R treats an ``sts`` of that frequency).
 
     Returns
     -------
