@@ -17,7 +17,9 @@ villages take seconds, not the hour a loop of ``glm`` calls would.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -45,7 +47,8 @@ METHODS: dict[str, dict[str, Any]] = {
 METHODS["noufaily"] = {**METHODS["farrington"], "weights_threshold": 2.58, "no_periods": 10,
                        "past_weeks_not_included": 6, "threshold_method": "nbPlugin"}
 
-_CHUNK_CELLS = 12_000_000  # series x baseline months fitted at once (memory bound)
+_CHUNK_CELLS = 4_000_000  # series x baseline months fitted at once (memory bound)
+_WORKERS = min(4, os.cpu_count() or 1)  # chunks judged in parallel threads (numpy frees the GIL)
 
 
 def _check_options(method: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -256,7 +259,11 @@ def _judge_groups(codes, m, y, first, last, size, judged, opts) -> pd.DataFrame:
     for (f, _l), grp in span.groupby(["first", "last"], sort=True):
         idx = grp.index.to_numpy()
         length = int(size[idx[0]])
-        matrix = y[starts[idx][:, None] + np.arange(length)[None, :]]
+        if idx[-1] - idx[0] + 1 == len(idx):  # consecutive series: a view, no copy
+            begin = starts[idx[0]]
+            matrix = y[begin:begin + len(idx) * length].reshape(len(idx), length)
+        else:
+            matrix = y[starts[idx][:, None] + np.arange(length)[None, :]]
         for month in judged:
             k = int(month - f) + 1  # 1-based position, as R's range
             if not 1 <= k <= length:
@@ -275,13 +282,20 @@ def _judge_groups(codes, m, y, first, last, size, judged, opts) -> pd.DataFrame:
 
 
 def _judge_chunked(matrix: np.ndarray, k: int, opts: dict) -> dict[str, np.ndarray]:
-    rows = max(1, _CHUNK_CELLS // max(1, 12 * opts["b"] + 2 * opts["w"] + 1))
-    pieces = []
-    for start in range(0, len(matrix), rows):  # chunks of many series, to bound memory
-        try:
-            pieces.append(_farrington.judge(matrix[start:start + rows], k, opts))
-        except _farrington.TooManyPeriodsError:
-            raise EarlyWarningError.of("disputes.too_many_periods",
-                                       no_periods=opts["no_periods"], w=opts["w"]) from None
+    """Judge month k of every row, in chunks of series (bounded memory, parallel threads)."""
+    from threadpoolctl import threadpool_limits
+
+    cells = opts["freq"] * opts["b"] + 2 * opts["w"] + 1
+    rows = max(1, min(_CHUNK_CELLS // cells, -(-len(matrix) // _WORKERS)))
+    chunks = [matrix[start:start + rows] for start in range(0, len(matrix), rows)]
+    try:
+        if len(chunks) == 1:
+            pieces = [_farrington.judge(chunks[0], k, opts)]
+        else:  # one BLAS thread per worker: the products are skinny, threads would collide
+            with threadpool_limits(1), ThreadPoolExecutor(min(_WORKERS, len(chunks))) as pool:
+                pieces = list(pool.map(lambda c: _farrington.judge(c, k, opts), chunks))
+    except _farrington.TooManyPeriodsError:
+        raise EarlyWarningError.of("disputes.too_many_periods",
+                                   no_periods=opts["no_periods"], w=opts["w"]) from None
     return {name: np.concatenate([getattr(p, name) for p in pieces])
             for name in ("expected", "upperbound", "alarm", "trend", "score", "phi")}
