@@ -279,3 +279,11 @@ def test_bad_counts_name_the_rows(series, damage):
     assert info.value.msg.key == f"disputes.{key}"
     if key != "gap":
         assert str({"duplicated": 5, "bad_value": 7, "bad_period": 9}[key]) in str(info.value)
+
+
+def test_row_order_does_not_matter(series):
+    shuffled = series.sample(frac=1.0, random_state=3)
+    months = ["2024-03", "2024-12"]
+    pd.testing.assert_frame_equal(
+        early_warning(shuffled, series="series", method="noufaily", evaluate=months),
+        early_warning(series, series="series", method="noufaily", evaluate=months))

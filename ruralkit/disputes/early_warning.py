@@ -104,19 +104,18 @@ def _check_choices(opts: dict[str, Any]) -> dict[str, Any]:
     return opts
 
 
-def _months(values: pd.Series, column: str) -> pd.PeriodIndex:
-    """The column as monthly periods (from Periods, dates or 'YYYY-MM' texts)."""
+def _months(values: pd.Series, column: str) -> np.ndarray:
+    """The column as monthly period ordinals (from Periods, dates or 'YYYY-MM' texts)."""
     if isinstance(values.dtype, pd.PeriodDtype):
         if values.dtype == pd.PeriodDtype("M"):
-            return pd.PeriodIndex(values)
+            return values.array.asi8  # a view, no copy
         bad = values.index[:5]
     else:
         dates = pd.to_datetime(values, errors="coerce")
         bad = values.index[dates.isna()]
         if not len(bad):
-            return pd.PeriodIndex(dates.dt.to_period("M"))
-    raise EarlyWarningError.of("disputes.bad_period", column=column,
-                               rows=_rows(bad))
+            return pd.PeriodIndex(dates.dt.to_period("M")).asi8
+    raise EarlyWarningError.of("disputes.bad_period", column=column, rows=_rows(bad))
 
 
 def _rows(index: Iterable, limit: int = 5) -> str:
@@ -199,24 +198,32 @@ def early_warning(counts: pd.DataFrame, *, value: str = "cases", period: str = "
         codes, _ = pd.factorize(counts[keys[0]], sort=True, use_na_sentinel=False)
     else:
         codes = counts.groupby(keys, sort=True, observed=True, dropna=False).ngroup().to_numpy()
-    order = np.lexsort((months.asi8, codes))  # by series, then month: no copy of the table
-    codes, m, y_sorted = codes[order], months.asi8[order], y.to_numpy(dtype=float)[order]
-    _, first_row = np.unique(codes, return_index=True)
-    labels = counts[keys].iloc[order[first_row]].reset_index(drop=True)
+    codes = codes.astype(np.int32 if codes.max() < 2**31 - 1 else np.int64, copy=False)
+    step, gap = np.diff(codes), np.diff(months)
+    if (step > 0).all() or ((step >= 0).all() and ((step > 0) | (gap > 0)).all()):
+        order, m, y_sorted = None, months, y.to_numpy(dtype=float)  # already in order
+    else:
+        order = np.lexsort((months, codes))  # by series, then month: no copy of the table
+        codes, m, y_sorted = codes[order], months[order], y.to_numpy(dtype=float)[order]
+    del step, gap
+    at = np.arange(len(codes)) if order is None else order
+    first_row = np.concatenate([[0], np.flatnonzero(np.diff(codes)) + 1])
+    labels = counts[keys].iloc[at[first_row]].reset_index(drop=True)
     dup = np.flatnonzero((np.diff(codes) == 0) & (np.diff(m) == 0))
     if dup.size:
-        rows = counts.index[order[np.union1d(dup, dup + 1)]]
+        rows = counts.index[at[np.union1d(dup, dup + 1)]]
         raise EarlyWarningError.of("disputes.duplicated", rows=_rows(sorted(rows)), period=period)
-    size = np.bincount(codes)
+    size = np.diff(np.concatenate([first_row, [len(codes)]]))
     first = m[first_row]
     last = m[first_row + size - 1]
+    del codes, at
     gaps = np.flatnonzero(last - first + 1 != size)
     if gaps.size:
         raise EarlyWarningError.of("disputes.gap", period=period, series=_rows(
             map(tuple, labels.iloc[gaps].to_numpy())))
-    judged = _evaluate_months(evaluate, months, m, period)
-    out = [_judge_groups(codes, m, y_sorted, first, last, size, judged, opts)]
-    res = pd.concat(out, ignore_index=True)
+    judged = _evaluate_months(evaluate, first, last, period)
+    del m
+    res = _judge_groups(y_sorted, first, last, size, judged, opts)
     table = labels.iloc[res["_s"].to_numpy()].reset_index(drop=True)
     table[period] = pd.PeriodIndex.from_ordinals(res["_m"].to_numpy(), freq="M")
     observed = res["observed"].to_numpy()
@@ -232,25 +239,25 @@ def early_warning(counts: pd.DataFrame, *, value: str = "cases", period: str = "
     return table.sort_values([period, *keys], kind="stable", ignore_index=True)
 
 
-def _evaluate_months(evaluate: Any, months: pd.PeriodIndex, ordinals: np.ndarray,
+def _evaluate_months(evaluate: Any, first: np.ndarray, last: np.ndarray,
                      period: str) -> np.ndarray:
+    """The month ordinals to judge; each must fall in the span of some series."""
     if evaluate is None:
-        return np.array([ordinals.max()])
+        return np.array([last.max()])
     items = [evaluate] if isinstance(evaluate, (str, pd.Period)) or not np.iterable(evaluate) \
         else list(evaluate)
     try:
         asked = pd.PeriodIndex([pd.Period(v, freq="M") for v in items])
     except (TypeError, ValueError):
         raise EarlyWarningError.of("disputes.bad_evaluate", value=evaluate) from None
-    present = set(ordinals.tolist())
-    absent = [str(p) for p in asked if p.ordinal not in present]
+    absent = [str(p) for p in asked if not ((first <= p.ordinal) & (p.ordinal <= last)).any()]
     if absent:
         raise EarlyWarningError.of("disputes.unknown_evaluate", periods=", ".join(absent),
                                    column=period)
     return np.unique(asked.asi8)
 
 
-def _judge_groups(codes, m, y, first, last, size, judged, opts) -> pd.DataFrame:
+def _judge_groups(y, first, last, size, judged, opts) -> pd.DataFrame:
     """Judge every (series, month): series of the same span share one matrix and design."""
     need = opts["freq"] * opts["b"] + opts["w"]  # months before k that the baseline uses
     starts = np.concatenate([[0], np.cumsum(size)[:-1]])
