@@ -94,6 +94,35 @@ def _naive_one(y: np.ndarray, k: int):
     return (mu0 ** (2 / 3) + stats.norm.ppf(0.95) * sd) ** 1.5
 
 
+class _RssSampler:
+    """Peak resident memory during a call: /proc/self/statm read every 20 ms (Linux)."""
+
+    def __init__(self) -> None:
+        import os
+        import threading
+
+        self._page = os.sysconf("SC_PAGE_SIZE") / 2**20
+        self.before = self.peak = self._now()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _now(self) -> float:
+        try:
+            return int(Path("/proc/self/statm").read_text().split()[1]) * self._page
+        except OSError:
+            return float("nan")
+
+    def _run(self) -> None:
+        while not self._done.wait(0.02):
+            self.peak = max(self.peak, self._now())
+
+    def stop(self) -> tuple[float, float]:
+        self._done.set()
+        self._thread.join()
+        return max(self.peak, self._now()), self.before
+
+
 def _naive_or_nan(y: np.ndarray, k: int) -> float:
     try:
         return float(_naive_one(y, k))
@@ -112,14 +141,17 @@ def _worker(args: argparse.Namespace) -> None:
     judged = counts["month"].iloc[args.months - args.judge: args.months]
     if args.traced:
         tracemalloc.start()
+    rss = _RssSampler()
     start, cpu = time.perf_counter(), time.process_time()
     out = early_warning(counts, method=args.method, evaluate=judged)
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    call_peak, before = rss.stop()
     traced = tracemalloc.get_traced_memory()[1] if args.traced else float("nan")
     tracemalloc.stop()
     result = {"series": args.worker, "months": args.months, "judge": args.judge,
               "method": args.method, "seconds": seconds, "cpu": cpu, "traced_mib": traced / 2**20,
               "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+              "call_peak_rss_mib": call_peak, "rss_before_mib": before,
               "alarms": int(out["alarm"].sum()), "rows": len(out),
               "input_mib": counts.memory_usage(deep=True).sum() / 2**20}
     if args.loop:
@@ -170,8 +202,10 @@ def main() -> None:
         r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
         line = (f"{r['series']:>9,} series x {r['months']} months, {r['method']}, "
                 f"{r['judge']} month(s) judged: {r['seconds']:.2f} s (CPU {r['cpu']:.2f} s), "
-                f"peak RSS {r['peak_rss_mib']:,.0f} MiB, traced peak {r['traced_mib']:,.0f} MiB "
-                f"(input table {r['input_mib']:,.0f} MiB), {r['alarms']:,} alarms")
+                f"RSS during the call {r['rss_before_mib']:,.0f} -> peak "
+                f"{r['call_peak_rss_mib']:,.0f} MiB (process peak {r['peak_rss_mib']:,.0f} MiB"
+                f", traced {r['traced_mib']:,.0f} MiB), input table {r['input_mib']:,.0f} MiB"
+                f", {r['alarms']:,} alarms")
         print(line + f" [load average {_load()}]")
         if "loop_seconds_sample" in r:
             scaled = r["loop_seconds_sample"] / r["loop_sample"] * r["series"] * r["judge"]
