@@ -1,4 +1,4 @@
-"""Mediated disputes: checking case records, monthly counts, seasons, trends and resolution.
+"""Disputes received by people's mediation: records, counts, seasons, trends, early warning.
 
 =====================  ==========================================================
 module                 job
@@ -8,15 +8,23 @@ module                 job
 :mod:`.seasons`        :func:`seasonal_profile`: month of year, Spring Festival
 :mod:`.trends`         :func:`trend`: quasi-Poisson / negative binomial GLM
 :mod:`.resolution`     :func:`resolution_summary`: outcomes and days to resolve
+:mod:`.early_warning`  :func:`early_warning`: R surveillance's farringtonFlexible
 =====================  ==========================================================
 
 Every function takes a tidy DataFrame (cases: one row per case; counts: one
 row per group and period) and returns one, vectorised across groups.
+
+Examples
+--------
+>>> from ruralkit.disputes import early_warning, monthly_counts
+>>> callable(early_warning) and callable(monthly_counts)
+True
 """
 
 from __future__ import annotations
 
 from .counts import monthly_counts
+from .early_warning import early_warning
 from .records import CaseRecordsError, CaseReport, DisputesError, check_cases
 from .resolution import resolution_summary
 from .seasons import SPRING_FESTIVAL, months_from_spring_festival, seasonal_profile
@@ -29,6 +37,7 @@ __all__ = [
     "DisputesError",
     "TrendResult",
     "check_cases",
+    "early_warning",
     "monthly_counts",
     "months_from_spring_festival",
     "resolution_summary",
