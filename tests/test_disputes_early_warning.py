@@ -257,6 +257,12 @@ def test_bad_options_give_a_bilingual_error(series, kwargs, key):
     assert zh != info.value.msg.render("en") and any("\u4e00" <= c <= "\u9fff" for c in zh)
 
 
+def test_an_empty_table_gives_a_clear_error(series):
+    with pytest.raises(EarlyWarningError) as info:
+        early_warning(series.iloc[:0], series="series")
+    assert info.value.msg.key == "disputes.empty_counts"
+
+
 @pytest.mark.parametrize("damage", ["duplicate", "gap", "negative", "missing", "period"])
 def test_bad_counts_name_the_rows(series, damage):
     data = series.copy()

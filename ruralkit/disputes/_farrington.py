@@ -110,12 +110,15 @@ class Fit:
     df: int
 
 
-def _deviance(y: np.ndarray, ylogy: np.ndarray, mu: np.ndarray, eta: np.ndarray,
-              prior: np.ndarray) -> np.ndarray:
-    """Quasi-Poisson deviance; log(mu) is eta except where mu was floored at eps."""
-    log_mu = np.maximum(eta, np.log(EPS))
-    term = ylogy - y * log_mu - y + mu  # y = 0 leaves mu, as R's poisson dev.resids
-    return 2.0 * (prior * term).sum(axis=1)
+def _deviance(c: np.ndarray, y: np.ndarray, mu: np.ndarray, eta: np.ndarray,
+              prior: np.ndarray | None) -> np.ndarray:
+    """Quasi-Poisson deviance, ``c = y log y - y``; log(mu) is eta unless mu was floored.
+
+    ``2 sum prior (y log(y / mu) - (y - mu))``; a zero count leaves ``mu``, as R's
+    ``poisson()$dev.resids``.
+    """
+    term = c - y * np.maximum(eta, np.log(EPS)) + mu
+    return 2.0 * (term if prior is None else prior * term).sum(axis=1)
 
 
 def _irls(y: np.ndarray, x: np.ndarray, prior: np.ndarray) -> Fit:
@@ -125,8 +128,9 @@ def _irls(y: np.ndarray, x: np.ndarray, prior: np.ndarray) -> Fit:
     eta = np.log(y + 0.1)
     mu = np.maximum(np.exp(eta), EPS)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ylogy = np.where(y > 0, y * np.log(y), 0.0)
-    dev_old = _deviance(y, ylogy, mu, eta, prior)
+        c = np.where(y > 0, y * np.log(y), 0.0) - y
+    ones = bool((prior == 1).all())
+    dev_old = _deviance(c, y, mu, eta, None if ones else prior)
     beta = np.zeros((s, q))
     cov = np.zeros((s, q, q))
     weights = np.zeros((s, n))
@@ -137,19 +141,19 @@ def _irls(y: np.ndarray, x: np.ndarray, prior: np.ndarray) -> Fit:
         if live.size == 0:
             break
         if live.size == s:  # no copies while every series is still iterating
-            yl, mul, etal, pl, ylogyl = y, mu, eta, prior, ylogy
+            yl, mul, etal, pl, cl = y, mu, eta, prior, c
         else:
-            yl, mul, etal, pl, ylogyl = y[live], mu[live], eta[live], prior[live], ylogy[live]
-        w = pl * mul  # weights * mu.eta^2 / variance, log link
-        z = etal + (yl - mul) / mul
+            yl, mul, etal, pl, cl = y[live], mu[live], eta[live], prior[live], c[live]
+        w = mul if ones else pl * mul  # weights * mu.eta^2 / variance, log link
+        # X'W z with z = eta + (y - mu) / mu
+        xtwz = (w * etal + (yl - mul if ones else pl * (yl - mul))) @ x
         xtwx = (w @ outer).reshape(-1, q, q)  # one GEMM for all series' X'WX
-        xtwz = (w * z) @ x
         with np.errstate(all="ignore"):
             b_new = np.linalg.solve(xtwx, xtwz[..., None])[..., 0]
         eta_new = b_new @ x.T
         with np.errstate(over="ignore"):
             mu_new = np.maximum(np.exp(eta_new), EPS)
-        dev = _deviance(yl, ylogyl, mu_new, eta_new, pl)
+        dev = _deviance(cl, yl, mu_new, eta_new, None if ones else pl)
         if live.size == s:
             beta, eta, mu, weights, cov = b_new, eta_new, mu_new, w, xtwx
         else:

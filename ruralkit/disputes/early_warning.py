@@ -194,6 +194,8 @@ def early_warning(counts: pd.DataFrame, *, value: str = "cases", period: str = "
     bad = counts.index[y.isna().to_numpy() | (y < 0).to_numpy()]
     if len(bad):
         raise EarlyWarningError.of("disputes.bad_value", column=value, rows=_rows(bad))
+    if not len(counts):
+        raise EarlyWarningError.of("disputes.empty_counts")
     if len(keys) == 1:
         codes, _ = pd.factorize(counts[keys[0]], sort=True, use_na_sentinel=False)
     else:
