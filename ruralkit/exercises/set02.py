@@ -113,6 +113,11 @@ def all_years(q: Any) -> pd.Series:
     return 1000 * total / population
 
 
+@mistake("no_rows")
+def no_rows(q: Any, answer: Any) -> bool:
+    return isinstance(answer, pd.Series | pd.DataFrame) and len(answer) == 0
+
+
 @mistake("by_village")
 def by_village(q: Any, answer: Any) -> bool:
     return isinstance(answer, pd.Series | pd.DataFrame) and len(answer) == len(
