@@ -115,3 +115,14 @@ def test_order_follows_by_even_when_nested_columns_are_apart(cases):
     assert counts.equals(counts.sort_values(["dispute_type", "village_id", "township_id", "year"],
                                             ignore_index=True))
     assert len(counts) == 9 * 60 * 9
+
+
+def test_no_case_at_all_says_so_in_both_languages():
+    cases = rk.load_disputes()
+    empty = cases[cases["dispute_type"] == "land_requisition"]  # not a type: nothing kept
+    with pytest.raises(DisputesError) as info:
+        monthly_counts(empty, by=None)
+    assert "no cases to count" in info.value.msg.render("en")
+    assert "没有可统计的案件" in info.value.msg.render("zh")
+    grid = monthly_counts(empty, by=None, start="2024-01", end="2024-03")
+    assert grid["cases"].tolist() == [0, 0, 0]

@@ -326,6 +326,9 @@ def monthly_counts(
     else:
         raise DisputesError.of("disputes.cases_not_frame", kind=type(cases).__name__)
     counted = _coded(counted, by)
+    if counted.empty and (start is None or end is None):
+        # no case at all: the grid's span is unknown (a filter that kept no row, say)
+        raise DisputesError.of("disputes.no_cases", date=date)
     first = pd.Period(start, freq) if start is not None else counted["_period"].min()
     last = pd.Period(end, freq) if end is not None else counted["_period"].max()
     periods = pd.period_range(first, last, freq=freq)
