@@ -1,0 +1,281 @@
+"""Fixed-effects panel estimates: what changes in a household's income when its treatment changes.
+
+Built on pyfixest (``feols`` with absorbed fixed effects and its Sun-Abraham
+event study). Why pyfixest rather than linearmodels: it offers the
+heterogeneity-robust estimators for staggered adoption that the cooperative
+lesson needs (members join in different years), its demeaning is fast at a
+million household-years, and its small-sample settings reproduce R's ``plm``
+and ``fixest`` exactly (``tests/test_income_panel.py``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._prepare import (
+    as_list,
+    check_columns,
+    complete_rows,
+    design_matrix,
+    feature_column,
+    numeric,
+    outcome_values,
+)
+from ._tidy import tidy_table
+from .errors import FewClustersWarning, IncomeError, warn
+from .regression import MIN_CLUSTERS
+
+__all__ = ["SMALL_SAMPLE", "event_study", "panel_effect"]
+
+#: The small-sample conventions of :func:`panel_effect`'s standard errors.
+SMALL_SAMPLE = ("cr1", "hc1")
+
+
+def _within_varies(values: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Per unit: does the value change over time? (vectorised over units)."""
+    frame = pd.DataFrame({"u": units, "x": values})
+    return (frame.groupby("u", sort=False)["x"].nunique() > 1).to_numpy()
+
+
+def _frame(df, outcome, treatment, unit, time, controls, cluster, log_outcome):
+    """The estimation frame with safe column names, and the term names."""
+    columns = [feature_column(c)[0] for c in controls]
+    check_columns(df, {"outcome": [outcome], "treatment": [treatment], "unit": [unit],
+                       "time": [time], "controls": columns, "cluster": as_list(cluster)})
+    keep = complete_rows(df, [outcome, treatment, unit, time, *columns, *as_list(cluster)])
+    y = outcome_values(df, outcome, keep, log_outcome)
+    d = numeric(df[treatment], "treatment")[keep]
+    units = pd.factorize(df[unit][keep])[0]
+    if not _within_varies(d, units).any():
+        raise IncomeError.of("income.no_within_variation", treatment=treatment, unit=unit)
+    coded = design_matrix(df, controls, keep, intercept=False) if controls else None
+    names = [treatment, *(coded.names if coded else [])]
+    if coded is not None:
+        still = np.array([_within_varies(coded.X[:, j], units).any()
+                          for j in range(coded.X.shape[1])])
+        if not still.all():
+            fixed = [coded.names[j] for j in np.flatnonzero(~still)]
+            raise IncomeError.of("income.control_no_within", controls=", ".join(fixed), unit=unit)
+    data = {"y": y, "x0": d}
+    for j in range(len(names) - 1):
+        data[f"x{j + 1}"] = coded.X[:, j]
+    data["unit_"] = units
+    data["time_"] = pd.factorize(df[time][keep])[0]
+    data["cl_"] = pd.factorize(df[cluster if cluster else unit][keep])[0]
+    return pd.DataFrame(data), names
+
+
+def panel_effect(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    treatment: str,
+    unit: str,
+    time: str,
+    controls: Sequence[str] = (),
+    time_effects: bool = True,
+    cluster: str | None = None,
+    log_outcome: bool = False,
+    small_sample: str = "cr1",
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Fixed-effects (within) estimate of a treatment's effect, cluster-robust.
+
+    Unit fixed effects remove everything about a household that does not change
+    over time (ability, land, schooling, selection into the cooperative on
+    those); time effects remove what changes for everyone in a year. The effect
+    is then identified by households whose treatment switches during the panel.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A panel: one row per unit and time.
+    outcome, treatment : str
+        Columns of the outcome and the treatment (numbers or true/false).
+    unit, time : str
+        Columns of the unit (``"household_id"``) and the period (``"year"``).
+    controls : list of str
+        Time-varying controls; categories as in :func:`drivers`.
+    time_effects : bool
+        Add period fixed effects (two-way fixed effects). Default True.
+    cluster : str, optional
+        Cluster column; default the unit.
+    log_outcome : bool
+        Model ``log(outcome)``; adds ``pct_effect, pct_low, pct_high``.
+    small_sample : {"cr1", "hc1"}
+        The small-sample convention of the cluster-robust (Arellano) variance
+        ``V = c (X'X)^-1 (sum_g X_g'u_g u_g'X_g) (X'X)^-1`` on the demeaned data,
+        with N rows, G clusters and K estimated slopes (fixed effects not
+        counted, as they are nested within clusters):
+
+        - ``"cr1"`` (default): ``c = G/(G-1) * (N-1)/(N-K)``, intervals and
+          p-values from t with G-1 degrees of freedom. This is R ``plm``'s
+          ``vcovHC(fit, method="arellano", type="sss", cluster="group")``
+          ("Stata-like small sample"; Stata's ``xtreg, fe vce(cluster)``
+          convention) and pyfixest's ``ssc(k_adj=True, k_fixef="none")``.
+        - ``"hc1"``: ``c = N/(N-K)``, t with the within model's residual
+          degrees of freedom: R ``plm`` with
+          ``vcovHC(fit, method="arellano", type="HC1")`` and ``coeftest``.
+
+        Both agree with R ``plm`` 2.6 to printed precision on Grunfeld
+        (``tests/data/r_plm/``), one-way and two-way.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        One row for the treatment and one per control term: ``term, coef, se,
+        ci_low, ci_high, p_value`` (+ % effects for a log outcome); ``attrs``:
+        ``n``, ``n_clusters``, ``n_units``, ``small_sample``.
+
+    Notes
+    -----
+    Under staggered timing (households join in different years) and effects that
+    differ by cohort or grow with time since joining, the two-way fixed-effects
+    coefficient is a weighted average of comparisons in which already-treated
+    households serve as controls, with weights that can even be negative
+    (Goodman-Bacon 2021; de Chaisemartin & D'Haultfoeuille 2020). It is then not
+    the average effect on the treated; look at :func:`event_study`, whose
+    ``estimator="saturated"`` (Sun & Abraham 2021) is robust to that.
+
+    Examples
+    --------
+    >>> import ruralkit as rk
+    >>> from ruralkit.income import panel_effect
+    >>> hh = rk.load_households()
+    >>> t = panel_effect(hh, outcome="income_per_capita", treatment="cooperative_member",
+    ...                  unit="household_id", time="year", controls=["migrant_workers"],
+    ...                  log_outcome=True)
+    >>> t[["term", "coef", "se"]].round(3)
+                     term   coef     se
+    0  cooperative_member  0.067  0.015
+    1     migrant_workers  0.117  0.004
+    """
+    import pyfixest as pf
+
+    if small_sample not in SMALL_SAMPLE:
+        raise IncomeError.of("income.unknown_option", name="small_sample",
+                             value=repr(small_sample), choices=", ".join(map(repr, SMALL_SAMPLE)))
+    data, names = _frame(df, outcome, treatment, unit, time, as_list(controls), cluster,
+                         log_outcome)
+    n_clusters = int(data["cl_"].max()) + 1
+    if n_clusters < MIN_CLUSTERS:
+        warn(FewClustersWarning, "income.few_clusters", n=n_clusters,
+             cluster=cluster or unit, minimum=MIN_CLUSTERS)
+    xs = " + ".join(f"x{j}" for j in range(len(names)))
+    fe = "unit_ + time_" if time_effects else "unit_"
+    ssc = (pf.ssc(k_adj=True, k_fixef="none", G_adj=True) if small_sample == "cr1"
+           else pf.ssc(k_adj=False, G_adj=False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.feols(f"y ~ {xs} | {fe}", data, vcov={"CRV1": "cl_"}, ssc=ssc,
+                       fixef_rm="none", copy_data=False, store_data=False)
+    estimated = list(fit._coefnames)
+    lost = [names[int(c[1:])] for c in [f"x{j}" for j in range(len(names))] if c not in estimated]
+    if lost:
+        raise IncomeError.of("income.collinear_panel", terms=", ".join(lost))
+    coef = fit.coef().to_numpy()
+    vcov = np.asarray(fit._vcov)
+    N, K = len(data), len(names)
+    if small_sample == "hc1":
+        vcov = vcov * N / (N - K)
+        df_t = float(N - K - data["unit_"].nunique()
+                     - (data["time_"].nunique() - 1 if time_effects else 0))
+    else:
+        df_t = float(n_clusters - 1)
+    table = tidy_table(names, coef, np.sqrt(np.diag(vcov)), df_t, level=level,
+                       log_outcome=log_outcome)
+    table.attrs.update(n=N, n_clusters=n_clusters, n_units=int(data["unit_"].nunique()),
+                       small_sample=small_sample, time_effects=time_effects)
+    return table
+
+
+def event_study(
+    df: pd.DataFrame,
+    *,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    estimator: str = "saturated",
+    cluster: str | None = None,
+    log_outcome: bool = False,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Effect by years since joining, for staggered joining (an event study).
+
+    Parameters
+    ----------
+    df : DataFrame
+        A panel: one row per unit and time.
+    outcome, unit, time : str
+        Columns as in :func:`panel_effect`.
+    first_treated : str
+        Column with the period the unit was first treated (e.g.
+        ``"cooperative_joined"``); missing for units never treated. Units
+        treated from the first period on have no before and are left out
+        (``attrs["always_treated"]`` counts them).
+    estimator : {"saturated", "twfe"}
+        ``"saturated"`` (default): Sun & Abraham's (2021) interaction-weighted
+        estimator (pyfixest's saturated event study, cohort-by-period effects
+        averaged with cohort shares), robust to effects that differ between
+        cohorts. ``"twfe"``: the usual two-way fixed-effects event study with
+        leads and lags, which under staggered timing mixes in comparisons with
+        already-treated units and can be biased (see :func:`panel_effect`).
+    cluster : str, optional
+        Cluster column; default the unit.
+    log_outcome : bool
+        Model ``log(outcome)``.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        One row per period relative to the first treated period (``-1``, the
+        reference, is left out): ``period, coef, se, ci_low, ci_high, p_value``.
+    """
+    import pyfixest as pf
+
+    if estimator not in ("saturated", "twfe"):
+        raise IncomeError.of("income.unknown_option", name="estimator", value=repr(estimator),
+                             choices="'saturated', 'twfe'")
+    check_columns(df, {"outcome": [outcome], "unit": [unit], "time": [time],
+                       "first_treated": [first_treated], "cluster": as_list(cluster)})
+    keep = complete_rows(df, [outcome, unit, time, *as_list(cluster)])
+    y = outcome_values(df, outcome, keep, log_outcome)
+    t = numeric(df[time], "time")[keep]
+    g = numeric(df[first_treated], "first_treated")[keep]
+    g = np.where(np.isnan(g), 0.0, g)
+    always = (g > 0) & (g <= t.min())
+    units = pd.factorize(df[unit][keep])[0]
+    n_always = int(np.unique(units[always]).size)
+    data = pd.DataFrame({"y": y, "unit_": units, "time_": t, "g_": g,
+                         "cl_": pd.factorize(df[cluster if cluster else unit][keep])[0]})
+    data = data[~always].reset_index(drop=True)
+    if not (data["g_"] > 0).any():
+        raise IncomeError.of("income.no_within_variation", treatment=first_treated, unit=unit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = pf.event_study(data, yname="y", idname="unit_", tname="time_", gname="g_",
+                             estimator=estimator, cluster="cl_", att=False)
+        if estimator == "saturated":
+            est = fit.aggregate()
+            period = est.index.to_numpy(dtype=float)
+            coef, se = est["Estimate"].to_numpy(float), est["Std. Error"].to_numpy(float)
+        else:
+            tidy = fit.tidy()
+            period = np.array([float(str(s).split("::")[1].split("]")[0].split(")")[0])
+                               for s in tidy.index])
+            coef, se = tidy["Estimate"].to_numpy(float), tidy["Std. Error"].to_numpy(float)
+    n_clusters = int(data["cl_"].nunique())
+    out = tidy_table([int(p) for p in period], coef, se, float(n_clusters - 1), level=level,
+                     log_outcome=log_outcome).rename(columns={"term": "period"})
+    out = out.sort_values("period").reset_index(drop=True)
+    out.attrs.update(n=len(data), always_treated=n_always, estimator=estimator)
+    return out
