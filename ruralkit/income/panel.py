@@ -147,14 +147,14 @@ def panel_effect(
     --------
     >>> import ruralkit as rk
     >>> from ruralkit.income import panel_effect
-    >>> hh = rk.load_households()
+    >>> hh = rk.load_households().query("income_per_capita > 0")  # two planted losses
     >>> t = panel_effect(hh, outcome="income_per_capita", treatment="cooperative_member",
     ...                  unit="household_id", time="year", controls=["migrant_workers"],
     ...                  log_outcome=True)
     >>> t[["term", "coef", "se"]].round(3)
                      term   coef     se
-    0  cooperative_member  0.067  0.015
-    1     migrant_workers  0.117  0.004
+    0  cooperative_member  0.068  0.015
+    1     migrant_workers  0.117  0.003
     """
     import pyfixest as pf
 
@@ -262,17 +262,19 @@ def event_study(
         raise IncomeError.of("income.no_within_variation", treatment=first_treated, unit=unit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = pf.event_study(data, yname="y", idname="unit_", tname="time_", gname="g_",
-                             estimator=estimator, cluster="cl_", att=False)
         if estimator == "saturated":
+            fit = pf.event_study(data, yname="y", idname="unit_", tname="time_", gname="g_",
+                                 estimator="saturated", cluster="cl_", att=False)
             est = fit.aggregate()
             period = est.index.to_numpy(dtype=float)
-            coef, se = est["Estimate"].to_numpy(float), est["Std. Error"].to_numpy(float)
-        else:
-            tidy = fit.tidy()
-            period = np.array([float(str(s).split("::")[1].split("]")[0].split(")")[0])
-                               for s in tidy.index])
-            coef, se = tidy["Estimate"].to_numpy(float), tidy["Std. Error"].to_numpy(float)
+        else:  # leads and lags; never-treated units sit in the reference period -1
+            data["rel_"] = np.where(data["g_"] > 0, data["time_"] - data["g_"], -1.0)
+            fit = pf.feols("y ~ i(rel_, ref=-1.0) | unit_ + time_", data,
+                           vcov={"CRV1": "cl_"}, fixef_rm="none",
+                           ssc=pf.ssc(k_adj=True, k_fixef="none", G_adj=True))
+            est = fit.tidy()
+            period = np.array([float(str(s).rpartition("::")[2]) for s in est.index])
+        coef, se = est["Estimate"].to_numpy(float), est["Std. Error"].to_numpy(float)
     n_clusters = int(data["cl_"].nunique())
     out = tidy_table([int(p) for p in period], coef, se, float(n_clusters - 1), level=level,
                      log_outcome=log_outcome).rename(columns={"term": "period"})

@@ -110,14 +110,14 @@ def drivers(
     --------
     >>> import ruralkit as rk
     >>> from ruralkit.income import drivers
-    >>> hh = rk.load_households()
+    >>> hh = rk.load_households().query("income_per_capita > 0")  # two planted losses
     >>> t = drivers(hh, outcome="income_per_capita",
     ...             features=["head_education_years", "migrant_workers"])
     >>> t[["term", "coef", "se"]].round(3)
                        term   coef     se
-    0             Intercept  8.936  0.026
-    1  head_education_years  0.072  0.002
-    2       migrant_workers  0.146  0.006
+    0             Intercept  8.940  0.016
+    1  head_education_years  0.068  0.002
+    2       migrant_workers  0.086  0.005
     """
     import statsmodels.api as sm
 
