@@ -162,3 +162,36 @@ def test_panel_input_messages(hh, grunfeld):
     with pytest.warns(FewClustersWarning, match="Only 6 clusters in 'township_id'"):
         panel_effect(hh, outcome="income_per_capita", treatment="cooperative_member",
                      unit="household_id", time="year", cluster="township_id")
+
+
+def test_sun_abraham_agrees_with_a_statsmodels_dummy_regression(hh):
+    """The saturated event study is, by definition (Sun & Abraham 2021), OLS of the outcome
+    on cohort x period-since-joining dummies (never-joined households and the year before
+    joining as the reference) with household and year dummies, averaged over cohorts with
+    each cohort's share of the rows at that period. Built here with statsmodels directly;
+    the household dummies are partialled out by demeaning within households
+    (Frisch-Waugh-Lovell: the same coefficients as 1,500 dummy columns, in a second)."""
+    import statsmodels.api as sm
+
+    table = event_study(hh, outcome="income_per_capita", unit="household_id", time="year",
+                        first_treated="cooperative_joined", log_outcome=True)
+    d = hh[~(hh["cooperative_joined"] <= 2019).fillna(False)]
+    year = d["year"].astype(int).to_numpy()
+    cohort = d["cooperative_joined"].fillna(0).astype(int).to_numpy()
+    rel = np.where(cohort > 0, year - cohort, -1)
+    cells = sorted({(c, r) for c, r in zip(cohort, rel, strict=True) if c > 0 and r != -1})
+    X_cells = np.column_stack([(cohort == c) & (rel == r) for c, r in cells]).astype(float)
+    years = pd.get_dummies(year, drop_first=True, dtype=float).to_numpy()
+    Z = pd.DataFrame(np.column_stack([np.log(d["income_per_capita"].to_numpy(float)),
+                                      X_cells, years]))
+    Z = Z - Z.groupby(d["household_id"].to_numpy()).transform("mean")
+    fit = sm.OLS(Z[0].to_numpy(), Z.drop(columns=0).to_numpy()).fit()
+    beta = dict(zip(cells, fit.params[:len(cells)], strict=True))
+    counts = dict(zip(cells, X_cells.sum(axis=0), strict=True))
+    expected = {}
+    for r in sorted({r for _, r in cells}):
+        mine = [(c, counts[(c, rr)]) for c, rr in cells if rr == r]
+        total = sum(n for _, n in mine)
+        expected[r] = sum(beta[(c, r)] * n / total for c, n in mine)
+    assert table["period"].tolist() == list(expected)
+    np.testing.assert_allclose(table["coef"], list(expected.values()), rtol=1e-8, atol=1e-10)
