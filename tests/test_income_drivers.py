@@ -167,3 +167,23 @@ def test_messages_follow_the_language(hh):
             drivers(hh.assign(k=1), outcome="income_per_capita", features=["k"])
     finally:
         rk.set_language("en")
+
+
+def test_rows_with_missing_values_are_left_out_and_counted(hh):
+    frame = hh.copy()
+    frame.loc[frame.index[:7], "migrant_workers"] = pd.NA
+    frame.loc[frame.index[5:10], "income_per_capita"] = np.nan
+    table = drivers(frame, outcome="income_per_capita", features=["migrant_workers", "size"])
+    reference = drivers(frame.iloc[10:], outcome="income_per_capita",
+                        features=["migrant_workers", "size"])
+    assert table.attrs["n"] == len(hh) - 10
+    np.testing.assert_allclose(table["coef"], reference["coef"], rtol=1e-12)
+
+
+def test_few_clusters_warning_is_bilingual(hh):
+    rk.set_language("zh")
+    try:
+        with pytest.warns(FewClustersWarning, match="只有 6 个聚类.*bootstrap='wild'"):
+            drivers(hh, outcome="income_per_capita", features=["size"], cluster="township_id")
+    finally:
+        rk.set_language("en")

@@ -86,7 +86,7 @@ def complete_rows(df: pd.DataFrame, columns: Iterable[str]) -> np.ndarray:
 
 def outcome_values(df: pd.DataFrame, outcome: str, keep: np.ndarray, log: bool) -> np.ndarray:
     """The outcome of the rows kept, logged when ``log`` (an error for values <= 0)."""
-    y = numeric(df[outcome], "outcome")[keep]
+    y = numeric(df[outcome][keep], "outcome")
     if not log:
         return y
     bad = y <= 0
@@ -99,7 +99,7 @@ def outcome_values(df: pd.DataFrame, outcome: str, keep: np.ndarray, log: bool) 
 
 def weights_values(df: pd.DataFrame, weights: str, keep: np.ndarray) -> np.ndarray:
     """Positive weights of the rows kept, or an error naming how many are not."""
-    w = numeric(df[weights], "weights")[keep]
+    w = numeric(df[weights][keep], "weights")
     bad = ~(w > 0)
     if bad.any():
         raise IncomeError.of("income.bad_weights", weights=weights, n=int(bad.sum()))
@@ -109,13 +109,11 @@ def weights_values(df: pd.DataFrame, weights: str, keep: np.ndarray) -> np.ndarr
 def _dummies(series: pd.Series, name: str, forced: bool) -> tuple[np.ndarray, list[str]]:
     """Treatment-coded dummies, first observed level as reference (as statsmodels' C())."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        cat = series.cat.remove_unused_categories()
-    else:
-        values = series.to_numpy(dtype=object) if forced else series.astype(str).to_numpy()
-        cat = pd.Categorical(values)
-        cat = pd.Series(cat, index=series.index)
-    levels = list(cat.cat.categories) if hasattr(cat, "cat") else list(cat.categories)
-    codes = (cat.cat.codes if hasattr(cat, "cat") else cat.codes).to_numpy()
+        cat = series.cat.remove_unused_categories().array
+    else:  # sorted levels, as statsmodels' C() orders them
+        cat = pd.Categorical(series.to_numpy(dtype=object) if forced
+                             else series.astype(str).to_numpy())
+    levels, codes = list(cat.categories), np.asarray(cat.codes)
     if len(levels) < 2:
         raise IncomeError.of("income.constant_feature", feature=name,
                              value=repr(levels[0]) if levels else "-", n=len(series))

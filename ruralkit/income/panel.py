@@ -48,7 +48,7 @@ def _frame(df, outcome, treatment, unit, time, controls, cluster, log_outcome):
                        "time": [time], "controls": columns, "cluster": as_list(cluster)})
     keep = complete_rows(df, [outcome, treatment, unit, time, *columns, *as_list(cluster)])
     y = outcome_values(df, outcome, keep, log_outcome)
-    d = numeric(df[treatment], "treatment")[keep]
+    d = numeric(df[treatment][keep], "treatment")
     units = pd.factorize(df[unit][keep])[0]
     if not _within_varies(d, units).any():
         raise IncomeError.of("income.no_within_variation", treatment=treatment, unit=unit)
@@ -249,8 +249,8 @@ def event_study(
                        "first_treated": [first_treated], "cluster": as_list(cluster)})
     keep = complete_rows(df, [outcome, unit, time, *as_list(cluster)])
     y = outcome_values(df, outcome, keep, log_outcome)
-    t = numeric(df[time], "time")[keep]
-    g = numeric(df[first_treated], "first_treated")[keep]
+    t = numeric(df[time][keep], "time")
+    g = numeric(df[first_treated][keep], "first_treated")
     g = np.where(np.isnan(g), 0.0, g)
     always = (g > 0) & (g <= t.min())
     units = pd.factorize(df[unit][keep])[0]
