@@ -67,3 +67,25 @@ def test_webb_weights_agree_with_statsmodels_refits(few):
     X, y, groups = _arrays(few)
     V = bootstrap_weights(8, 199, "webb", np.random.default_rng(5))
     assert _slow_pvalue(X, y, groups, 2, V) == pytest.approx(table.loc[2, "p_value_boot"])
+
+
+def test_weighted_bootstrap_agrees_with_statsmodels_wls_refits(few):
+    frame = few.assign(w=np.linspace(0.5, 2.0, len(few)))
+    with pytest.warns(FewClustersWarning):
+        table = drivers(frame, outcome="y", features=["x", "z"], cluster="village", weights="w",
+                        bootstrap="wild")
+    X, y, groups = _arrays(frame)
+    w = frame["w"].to_numpy()
+    V = bootstrap_weights(8, 9999, "rademacher", np.random.default_rng(0))
+    k = 1
+    fit = sm.WLS(y, X, weights=w).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    restricted = sm.WLS(y, np.delete(X, k, axis=1), weights=w).fit()
+    t_obs = fit.params[k] / fit.bse[k]
+    t_star = [
+        (lambda f: f.params[k] / f.bse[k])(
+            sm.WLS(restricted.fittedvalues + restricted.resid * v[groups], X, weights=w)
+            .fit(cov_type="cluster", cov_kwds={"groups": groups}))
+        for v in V.T
+    ]
+    slow = float(np.mean(np.abs(np.array(t_star)) >= np.abs(t_obs) - 1e-12))
+    assert table.loc[k, "p_value_boot"] == pytest.approx(slow, abs=1e-12)

@@ -238,7 +238,24 @@ def event_study(
     -------
     DataFrame
         One row per period relative to the first treated period (``-1``, the
-        reference, is left out): ``period, coef, se, ci_low, ci_high, p_value``.
+        reference, is left out): ``period, coef, se, ci_low, ci_high, p_value``
+        (+ % effects for a log outcome); ``attrs``: ``n``, ``always_treated``.
+
+    Examples
+    --------
+    >>> import ruralkit as rk
+    >>> from ruralkit.income import event_study
+    >>> hh = rk.load_households().query("income_per_capita > 0")  # two planted losses
+    >>> es = event_study(hh, outcome="income_per_capita", unit="household_id", time="year",
+    ...                  first_treated="cooperative_joined", log_outcome=True)
+    >>> es[["period", "coef", "se"]].round(3).head(6)
+       period   coef     se
+    0      -5 -0.064  0.051
+    1      -4 -0.037  0.038
+    2      -3  0.008  0.030
+    3      -2  0.024  0.030
+    4       0  0.083  0.023
+    5       1  0.097  0.025
     """
     import pyfixest as pf
 
