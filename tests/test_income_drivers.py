@@ -187,3 +187,11 @@ def test_few_clusters_warning_is_bilingual(hh):
             drivers(hh, outcome="income_per_capita", features=["size"], cluster="township_id")
     finally:
         rk.set_language("en")
+
+
+def test_a_category_too_big_for_dummies_says_to_absorb_it(hh, monkeypatch):
+    from ruralkit.income import _prepare
+
+    monkeypatch.setattr(_prepare, "MAX_CELLS", 100_000)  # 60 villages x 10,798 rows = 637,082
+    with pytest.raises(IncomeError, match="'village_id' has 60 categories.*fixed effect"):
+        drivers(hh, outcome="income_per_capita", features=["village_id"])

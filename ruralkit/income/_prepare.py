@@ -21,6 +21,8 @@ _CATEGORICAL_SPEC = re.compile(r"^C\((?P<name>.+)\)$")
 #: A column is collinear with the others when its part not explained by them is
 #: below this share of its (uncentred) sum of squares.
 COLLINEAR_TOL = 1e-10
+#: Largest design matrix coded as dummies (cells): 2.5e8 floats are 2 GB.
+MAX_CELLS = 250_000_000
 
 
 @dataclass
@@ -117,6 +119,10 @@ def _dummies(series: pd.Series, name: str, forced: bool) -> tuple[np.ndarray, li
     if len(levels) < 2:
         raise IncomeError.of("income.constant_feature", feature=name,
                              value=repr(levels[0]) if levels else "-", n=len(series))
+    if len(series) * (len(levels) - 1) > MAX_CELLS:
+        gb = len(series) * (len(levels) - 1) * 8 / 1e9
+        raise IncomeError.of("income.too_many_levels", feature=name, levels=len(levels),
+                             n=len(series), gb=f"{gb:,.0f}")
     X = (codes[:, None] == np.arange(1, len(levels))[None, :]).astype("float64")
     return X, [f"{name}[T.{level}]" for level in levels[1:]]
 

@@ -115,8 +115,10 @@ def panel_effect(
         - ``"cr1"`` (default): ``c = G/(G-1) * (N-1)/(N-K)``, intervals and
           p-values from t with G-1 degrees of freedom. This is R ``plm``'s
           ``vcovHC(fit, method="arellano", type="sss", cluster="group")``
-          ("Stata-like small sample"; Stata's ``xtreg, fe vce(cluster)``
-          convention) and pyfixest's ``ssc(k_adj=True, k_fixef="none")``.
+          (plm calls it the Stata-like small-sample correction, after
+          ``xtreg, fe vce(cluster)``; Stata itself was not run here), R
+          ``fixest``'s and pyfixest's ``ssc(k_fixef="none")``. The default
+          because its G/(G-1) factor matters when clusters are few.
         - ``"hc1"``: ``c = N/(N-K)``, t with the within model's residual
           degrees of freedom: R ``plm`` with
           ``vcovHC(fit, method="arellano", type="HC1")`` and ``coeftest``.
