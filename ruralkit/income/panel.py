@@ -36,9 +36,13 @@ SMALL_SAMPLE = ("cr1", "hc1")
 
 
 def _within_varies(values: np.ndarray, units: np.ndarray) -> np.ndarray:
-    """Per unit: does the value change over time? (vectorised over units)."""
-    frame = pd.DataFrame({"u": units, "x": values})
-    return (frame.groupby("u", sort=False)["x"].nunique() > 1).to_numpy()
+    """Per column of ``values`` (N x k): does it change over time within some unit?
+
+    One pass over the rows for all columns: the within-unit range is non-zero.
+    """
+    frame = pd.DataFrame(values.reshape(len(units), -1))
+    grouped = frame.groupby(units, sort=False)
+    return ((grouped.max() - grouped.min()) > 0).any(axis=0).to_numpy()
 
 
 def _frame(df, outcome, treatment, unit, time, controls, cluster, log_outcome):
@@ -50,16 +54,14 @@ def _frame(df, outcome, treatment, unit, time, controls, cluster, log_outcome):
     y = outcome_values(df, outcome, keep, log_outcome)
     d = numeric(df[treatment][keep], "treatment")
     units = pd.factorize(df[unit][keep])[0]
-    if not _within_varies(d, units).any():
-        raise IncomeError.of("income.no_within_variation", treatment=treatment, unit=unit)
     coded = design_matrix(df, controls, keep, intercept=False) if controls else None
     names = [treatment, *(coded.names if coded else [])]
-    if coded is not None:
-        still = np.array([_within_varies(coded.X[:, j], units).any()
-                          for j in range(coded.X.shape[1])])
-        if not still.all():
-            fixed = [coded.names[j] for j in np.flatnonzero(~still)]
-            raise IncomeError.of("income.control_no_within", controls=", ".join(fixed), unit=unit)
+    varies = _within_varies(np.column_stack([d, coded.X]) if coded else d, units)
+    if not varies[0]:
+        raise IncomeError.of("income.no_within_variation", treatment=treatment, unit=unit)
+    if not varies.all():
+        fixed = [names[j] for j in np.flatnonzero(~varies)]
+        raise IncomeError.of("income.control_no_within", controls=", ".join(fixed), unit=unit)
     data = {"y": y, "x0": d}
     for j in range(len(names) - 1):
         data[f"x{j + 1}"] = coded.X[:, j]
