@@ -179,20 +179,21 @@ def panel_effect(
         warnings.simplefilter("ignore")
         fit = pf.feols(f"y ~ {xs} | {fe}", data, vcov={"CRV1": "cl_"}, ssc=ssc,
                        fixef_rm="none", copy_data=False, store_data=False)
-    estimated = list(fit._coefnames)
-    lost = [names[int(c[1:])] for c in [f"x{j}" for j in range(len(names))] if c not in estimated]
-    if lost:
+    wanted = [f"x{j}" for j in range(len(names))]
+    estimated = fit.coef()
+    lost = [name for name, x in zip(names, wanted, strict=True) if x not in estimated.index]
+    if lost:  # pyfixest dropped them as collinear with the fixed effects or each other
         raise IncomeError.of("income.collinear_panel", terms=", ".join(lost))
-    coef = fit.coef().to_numpy()
-    vcov = np.asarray(fit._vcov)
+    coef = estimated.loc[wanted].to_numpy()
+    se = fit.se().loc[wanted].to_numpy()
     N, K = len(data), len(names)
-    if small_sample == "hc1":
-        vcov = vcov * N / (N - K)
+    if small_sample == "hc1":  # CR0 (no adjustment above) times N/(N-K), as plm's HC1
+        se = se * np.sqrt(N / (N - K))
         df_t = float(N - K - data["unit_"].nunique()
                      - (data["time_"].nunique() - 1 if time_effects else 0))
     else:
         df_t = float(n_clusters - 1)
-    table = tidy_table(names, coef, np.sqrt(np.diag(vcov)), df_t, level=level,
+    table = tidy_table(names, coef, se, df_t, level=level,
                        log_outcome=log_outcome)
     table.attrs.update(n=N, n_clusters=n_clusters, n_units=int(data["unit_"].nunique()),
                        small_sample=small_sample, time_effects=time_effects)
