@@ -8,9 +8,10 @@ built by hand, and through the formula interface) and against pyfixest's
     python benchmarks/bench_income.py [--townships 556] [--seed 1]
 
 556 townships x 10 villages x 30 households x 6 years = 1,000,800 rows.
-Times are the best of ``--repeat`` runs; peak memory is traced (tracemalloc,
-numpy's buffers included) in one extra run of each, so tracing does not slow
-the timed runs.
+Times are the best of ``--repeat`` rounds, each round running the wrapper and
+its peers in turn (so a change in the machine's load falls on all); peak
+memory is traced (tracemalloc, numpy's buffers included) in one extra run of
+each, so tracing does not slow the timed runs.
 """
 
 from __future__ import annotations
@@ -25,13 +26,19 @@ import numpy as np
 import pandas as pd
 
 
-def best_time(func, repeat: int) -> float:
-    times = []
+def best_times(funcs, repeat: int) -> list[float]:
+    """Best time of each function, the functions run in turn in every round.
+
+    Interleaving makes a change in the machine's load (other work on the 2
+    cores) fall on all of them alike, so their ratio is steadier than their times.
+    """
+    times = [[] for _ in funcs]
     for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for k, func in enumerate(funcs):
+            start = time.perf_counter()
+            func()
+            times[k].append(time.perf_counter() - start)
+    return [min(t) for t in times]
 
 
 def peak_mb(func) -> float:
@@ -46,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--townships", type=int, default=556)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     import pyfixest as pf
@@ -128,12 +135,10 @@ def main() -> None:
          [("statsmodels OLS on arrays", plain_ols), ("statsmodels formula", formula_ols)]),
         ("panel_effect (household + year FE)", ours_fe, [("pyfixest feols", direct_fe)]),
     ]:
-        t_ours = best_time(ours, args.repeat)
+        timed = best_times([ours, *(peer for _, peer in peers)], args.repeat)
         m_ours = peak_mb(ours)
-        for peer_name, peer in peers:
-            t_peer = best_time(peer, args.repeat)
-            m_peer = peak_mb(peer)
-            rows.append((name, t_ours, m_ours, peer_name, t_peer, m_peer))
+        for (peer_name, peer), t_peer in zip(peers, timed[1:], strict=True):
+            rows.append((name, timed[0], m_ours, peer_name, t_peer, peak_mb(peer)))
     print(f"{'function':36s} {'time':>8s} {'peak':>9s}   {'peer':28s} {'time':>8s} {'peak':>9s}"
           f" {'ratio':>6s}")
     for name, t_ours, m_ours, peer_name, t_peer, m_peer in rows:

@@ -155,7 +155,14 @@ def design_matrix(df: pd.DataFrame, features: Sequence[str], keep: np.ndarray,
         blocks.append(X)
         names.extend(cols)
         owners.extend([column] * len(cols))
-    design = Design(np.hstack(blocks) if blocks else np.empty((n, 0)), names, owners)
+    # Column-major: LAPACK's layout, so statsmodels' SVD needs no transposed copy
+    # (about 20% faster at a million rows; benchmarks/bench_income.py).
+    X = np.empty((n, len(names)), order="F")
+    start = 0
+    for block in blocks:
+        X[:, start:start + block.shape[1]] = block
+        start += block.shape[1]
+    design = Design(X, names, owners)
     check_collinear(design.X, design.names)
     return design
 
