@@ -20,14 +20,14 @@ Examples
 >>> table = importance(fit, n_repeats=3)
 >>> table.columns.tolist()
 ['feature', 'columns', 'importance', 'se', 'n_folds']
->>> table["feature"].iloc[0]  # the strongest predictor
-'migrant_workers'
+>>> bool(table["importance"].is_monotonic_decreasing)  # the strongest predictor first
+True
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +35,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..datasets import codebook
-from ..i18n import Msg, join, message
+from ..i18n import LANGUAGES, Msg, get_language, join, message, set_language
 from ..labels import column_label, display_labels
 from ..plots import style
 from ..plots._notes import add_footnote
@@ -69,8 +69,9 @@ def _fold_importance(model, X: pd.DataFrame, y: np.ndarray, blocks, n_repeats: i
     """Permutation importance of each block on one fold's test rows.
 
     The permutations follow :func:`sklearn.inspection.permutation_importance`:
-    every block is shuffled with a fresh ``RandomState(seed)``, so in the
-    ungrouped case the numbers equal scikit-learn's. The ``n_repeats``
+    every block is shuffled with a fresh ``RandomState(seed)``, each repeat
+    shuffling the previous repeat's result, so in the ungrouped case the
+    numbers equal scikit-learn's. The ``n_repeats``
     permuted copies of a block are predicted in one call.
     """
     from sklearn.metrics import r2_score
@@ -83,11 +84,13 @@ def _fold_importance(model, X: pd.DataFrame, y: np.ndarray, blocks, n_repeats: i
         rng = np.random.RandomState(seed)
         order = np.arange(n)
         stacked = pd.concat([X] * n_repeats, ignore_index=True)
+        current = {col: X[col].to_numpy() for col in columns}
         for r in range(n_repeats):
-            rng.shuffle(order)
+            rng.shuffle(order)  # as scikit-learn: each shuffle applies to the last one's result
             rows = slice(r * n, (r + 1) * n)
             for col in columns:
-                stacked.iloc[rows, stacked.columns.get_loc(col)] = X[col].to_numpy()[order]
+                current[col] = current[col][order]
+                stacked.iloc[rows, stacked.columns.get_loc(col)] = current[col]
         pred = model.predict(stacked).reshape(n_repeats, n)
         drops = np.array([baseline - r2_score(y, p) for p in pred])
         out.append({"feature": name, "columns": ", ".join(columns),
@@ -302,11 +305,11 @@ def _describe(change: Mapping[str, object], dataset: str | None) -> Msg:
         label = column_label(col, dataset)
         if callable(value):
             parts.append(Msg("income.whatif_changed", column=label))
-        elif _is_boolean(dataset, col) and value in (0, 1):
-            shown = display_labels([bool(value)], dataset=dataset, variable=col)[0]
-        else:
-            shown = display_labels([value], dataset=dataset, variable=col)[0]
-            parts.append(Msg("income.whatif_set", column=label, value=shown))
+            continue
+        if _is_boolean(dataset, col) and value in (0, 1):
+            value = bool(value)
+        shown = display_labels([value], dataset=dataset, variable=col)[0]
+        parts.append(Msg("income.whatif_set", column=label, value=shown))
     return join(parts)
 
 
@@ -364,9 +367,22 @@ def what_if(result: IncomeModel, df: pd.DataFrame, change: Mapping[str, object])
                           "percent": [100 * (mean_a / mean_b - 1)]})
     per_household = pd.DataFrame({"before": before, "after": after}, index=df.index)
     dataset = result.dataset
-    columns = join([column_label(c, dataset) for c in change])
+    columns = _in_every_language(lambda: join([column_label(c, dataset) for c in change]))
     return WhatIf(table=table, per_household=per_household, change=change,
                   caveat=Msg("income.whatif_caveat", columns=columns),
-                  title=Msg("income.whatif_title", change=_describe(change, dataset),
-                            n=len(df)))
+                  title=Msg("income.whatif_title", n=len(df),
+                            change=_in_every_language(lambda: _describe(change, dataset))))
+
+
+def _in_every_language(make: Callable[[], Msg]) -> Msg:
+    """A message whose labels (codebook labels, value labels) follow the language it is shown in."""
+    current = get_language()
+    texts = {}
+    try:
+        for language in LANGUAGES:
+            set_language(language)
+            texts[language] = str(make())
+    finally:
+        set_language(current)
+    return Msg.from_texts(texts)
 

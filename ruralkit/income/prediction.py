@@ -244,7 +244,7 @@ def fit_model(
     ...                 features=["head_education_years", "main_crop"], model="linear")
     >>> bool(fit.scores["n_test"].sum() == len(h))
     True
-    >>> fit.predictions.groupby("group")["fold"].nunique().max()  # a village: one fold
+    >>> int(fit.predictions.groupby("group")["fold"].nunique().max())  # a village: one fold
     1
     """
     from sklearn.base import clone
