@@ -239,7 +239,8 @@ def _label_dependence(ax: Axes, result: IncomeModel, feature: str, categorical: 
                           outcome=outcome))
     if categorical:
         ticks = [t.get_text() for t in ax.get_xticklabels()]
-        ax.set_xticks(ax.get_xticks(), display_labels(ticks, dataset=dataset, variable=feature))
+        ax.set_xticks(ax.get_xticks(), display_labels(ticks, dataset=dataset, variable=feature),
+                      rotation=0)
     legend = ax.get_legend()
     if legend is not None:
         legend.set_frame_on(False)
