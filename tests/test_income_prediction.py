@@ -276,3 +276,20 @@ def test_the_summary_speaks_the_current_language(linear):
         assert "按村分组的 5 折交叉验证" in repr(linear)
     finally:
         rk.set_language("en")
+
+
+def test_importance_chart_labels_features_from_the_codebook_in_chinese(linear):
+    from ruralkit.income import importance_chart
+
+    table = importance(linear, groups={"土地": ["land_mu", "main_crop"]}, n_repeats=2)
+    rk.set_language("zh")
+    try:
+        ax = importance_chart(table)
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert "外出务工人数" in labels and "土地" in labels and len(labels) == len(table)
+        widths = [p.get_width() for p in ax.patches]
+        assert widths == sorted(table["importance"])  # most important on top
+        assert latin_words(ax.figure) == []  # R² is allowed
+    finally:
+        rk.set_language("en")
+        plt.close("all")

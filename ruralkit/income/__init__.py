@@ -2,7 +2,8 @@
 
 Prediction (scikit-learn): :func:`fit_model` cross-validated with folds grouped
 by village, :func:`importance` (permutation importance on held-out villages,
-correlated features permuted together), :func:`dependence_plot` (partial
+correlated features permuted together) drawn by :func:`importance_chart`,
+:func:`dependence_plot` (partial
 dependence with ICE curves) and :func:`what_if` (with its caveat). Description:
 :func:`composition` (wage / business / property / transfer income against the
 national rural figures) with :func:`composition_chart`, and :func:`winsorise`.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from ._prediction_checks import PredictionInputError
 from .composition import composition, composition_chart, national_rural_income
-from .explain import WhatIf, dependence_plot, importance, what_if
+from .explain import WhatIf, dependence_plot, importance, importance_chart, what_if
 from .prediction import IncomeModel, fit_model
 from .winsorising import Winsorised, winsorise
 
@@ -26,6 +27,7 @@ __all__ = [
     "dependence_plot",
     "fit_model",
     "importance",
+    "importance_chart",
     "national_rural_income",
     "what_if",
     "winsorise",

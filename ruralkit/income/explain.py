@@ -42,7 +42,7 @@ from ..plots._notes import add_footnote
 from ._prediction_checks import PredictionInputError, check_columns, check_frame
 from .prediction import IncomeModel, limited_threads
 
-__all__ = ["WhatIf", "dependence_plot", "importance", "what_if"]
+__all__ = ["WhatIf", "dependence_plot", "importance", "importance_chart", "what_if"]
 
 
 def _blocks(features: Sequence[str], groups: Mapping[str, Sequence[str]] | None
@@ -166,6 +166,60 @@ def importance(result: IncomeModel, *, groups: Mapping[str, Sequence[str]] | Non
     summary = summary.sort_values("importance", ascending=False, ignore_index=True)
     summary.attrs["dataset"] = result.dataset
     return summary
+
+
+def importance_chart(table: pd.DataFrame, *, title: str | None = None, note: str | None = None,
+                     footnote: bool = True, ax: Axes | None = None) -> Axes:
+    """Horizontal bars of :func:`importance`, most important on top, with ±2 standard errors.
+
+    Feature names get their codebook labels in the current language (a
+    group keeps the name you gave it).
+
+    Parameters
+    ----------
+    table : DataFrame
+        What :func:`importance` returned.
+    title, note, footnote, ax
+        As in the kit's other charts: a title, a sentence added to the
+        footnote, whether to write the footnote (what the bars are, that
+        importance is not an effect; 模拟数据), an Axes.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ruralkit.income import importance_chart
+    >>> t = pd.DataFrame({"feature": ["migrant_workers", "land_mu"], "importance": [0.2, 0.05],
+    ...                   "se": [0.01, 0.01]})
+    >>> ax = importance_chart(t)
+    >>> [x.get_text() for x in ax.get_yticklabels()]  # bottom to top
+    ['Contracted land', 'Migrant workers']
+    """
+    import matplotlib.pyplot as plt
+
+    check_columns(check_frame(table, "importance_chart"), "columns",
+                  ["feature", "importance", "se"])
+    dataset = table.attrs.get("dataset") or "households"
+    frame = table.sort_values("importance", ascending=True)
+    with style():
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.0, 0.45 * len(frame) + 1.6))
+        pos = np.arange(len(frame))
+        values = frame["importance"].to_numpy(dtype=float)
+        ax.barh(pos, values, color="#2f6690",
+                xerr=2 * frame["se"].to_numpy(dtype=float), ecolor="#555555", capsize=3)
+        ax.set_yticks(pos, display_labels(frame["feature"], dataset=dataset, variable=None))
+        ax.grid(axis="y", visible=False)
+        ax.axvline(0, color="#333333", linewidth=1)
+        ax.set_xlabel(message("income.importance_axis"))
+        if title:
+            ax.set_title(title)
+        if footnote:
+            add_footnote(ax, [Msg("income.importance_footnote")], note)
+    return ax
 
 
 def dependence_plot(result: IncomeModel, feature: str, *, kind: str = "both",
