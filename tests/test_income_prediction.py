@@ -274,6 +274,7 @@ def test_the_summary_speaks_the_current_language(linear):
     rk.set_language("zh")
     try:
         assert "按村分组的 5 折交叉验证" in repr(linear)
+        assert "测试集中的村数" in linear._repr_html_()
     finally:
         rk.set_language("en")
 

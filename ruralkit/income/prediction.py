@@ -44,6 +44,10 @@ from ._prediction_checks import check_fit_input, check_frame, design_frame
 __all__ = ["IncomeModel", "fit_model", "limited_threads", "make_pipeline"]
 
 
+#: The headers of the scores table as shown (the table keeps its column names).
+SCORE_COLUMNS = {"fold": "income.score_fold", "r2": "income.score_r2",
+                 "rmse": "income.score_rmse", "n_train": "income.score_n_train",
+                 "n_test": "income.score_n_test", "villages_test": "income.score_villages_test"}
 #: The catalogue entries naming the models in the summary sentence.
 MODEL_NAMES = {"gbm": "income.model_gbm", "linear": "income.model_linear"}
 
@@ -174,7 +178,12 @@ class IncomeModel:
     def _repr_html_(self) -> str:
         import html
 
-        return f"<p>{html.escape(self.summary())}</p>" + self.scores.to_html(index=False)
+        return f"<p>{html.escape(self.summary())}</p>" + self.shown_scores().to_html(index=False)
+
+    def shown_scores(self) -> pd.DataFrame:
+        """The scores table with headers in the current language, for showing."""
+        return self.scores.round({"r2": 3, "rmse": 3}).rename(
+            columns={c: message(key) for c, key in SCORE_COLUMNS.items()})
 
 
 def fit_model(
