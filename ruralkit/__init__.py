@@ -38,7 +38,8 @@ _EXPORTS = {
     "set_variant": "datasets",
     "survey_design": "survey",
 }
-_SUBMODULES = ("datasets", "disputes", "exercises", "i18n", "labels", "plots", "survey", "synth")
+_SUBMODULES = ("datasets", "disputes", "exercises", "i18n", "income", "labels", "plots", "survey",
+               "synth")
 
 __all__ = sorted([*_EXPORTS, "get_language", "set_language"])
 

@@ -284,6 +284,13 @@ Sources (see the kit's `context/FIGURES.md` notes; [R] = recalled, approximate):
   (16,021) [R].
 - Income mix: NBS 2023 (wages 42.2%, business 34.3%, property 2.5%, transfers
   21.0%); western provinces have more transfers (Qinghai 2019: 27.6%).
+- `national_rural_income.csv` (published figures, not synthetic; read by
+  `ruralkit.income.composition`): national rural per-capita disposable income and
+  its four sources (wage / business / property / transfer, yuan), 2019–2024, NBS.
+  The totals are those above; the sources of 2023 were read in an NBS table
+  (`verified` = 1), the others are recalled [R] (`verified` = 0; they add up to
+  the totals within 1 yuan and match NBS's published growth rates for 2023).
+  Cross-check on stats.gov.cn before citing them.
 - People's mediation: about 8.7–9.5 million disputes a year in 2017–2018 (Ministry
   of Justice), i.e. about 6 per 1,000 residents; type mix of a rural county, Jan–Sep
   2022 (5,935 cases): neighbour 28.1%, land/forest contracting 23.7%, family 10.9%,
