@@ -50,6 +50,7 @@ from ._style import (
     use_chinese_font,
     use_style,
 )
+from .series import count_series, seasonal_profile, small_multiples
 
 __all__ = [
     "CJK_FAMILY",
@@ -59,12 +60,15 @@ __all__ = [
     "RolesWarning",
     "bar",
     "change",
+    "count_series",
     "display_labels",
     "dot_whisker",
     "likert_bars",
     "place_names",
     "register_font",
     "save",
+    "seasonal_profile",
+    "small_multiples",
     "style",
     "use_chinese_font",
     "use_style",
