@@ -251,7 +251,7 @@ def display_labels(values: pd.Series | Iterable, *, dataset: str | None,
     """
     values = list(values)
     _check_dataset(dataset)
-    if dataset is None and variable not in PLACE_NAMES:
+    if dataset is None and variable not in PLACE_NAMES and variable not in RESULT_CODES:
         return [value_label(v, {}) for v in values]
     codes = _codes(dataset, variable)
     out = []

@@ -98,6 +98,7 @@ def seasonal_profile(
     >>> [t.get_text() for t in ax.get_xticklabels()][:3]
     ['Jan', 'Feb', 'Mar']
     """
+    check_columns("seasonal_profile", profile)
     season = next((c for c in _SEASONS if c in profile.columns), _SEASONS[0])
     lo, hi = _INTERVAL.get(value, ("ci_low", "ci_high"))
     check_columns("seasonal_profile", profile, season=season, value=value, lo=lo, hi=hi,
