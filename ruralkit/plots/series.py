@@ -300,7 +300,7 @@ def small_multiples(
     ncols : int, default 5
         Panels per row.
     dataset : str, optional
-        Dataset whose codebook labels the series (village and township codes
+        The dataset with the codebook for the series (village and township codes
         are shown by their names in any case).
     title : str, optional
         Title above the panels.
