@@ -79,6 +79,7 @@ def test_seasonal_profile_in_chinese_and_around_spring_festival(cases):
         warnings.simplefilter("error")  # a missing glyph would raise
         ax = plots.seasonal_profile(profile)
         assert latin_words(ax) == []
+    assert "每个点是 3–10 年的平均值" in ax.figure.texts[-1].get_text()  # n varies by month
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks[6] == "春节" and ticks[5] == "−1" and ticks[7] == "+1"
     assert ax.get_xlabel() == "距春节所在月的月数"
@@ -165,6 +166,8 @@ def test_small_multiples_one_panel_per_village_with_its_counts_and_alarms(villag
         colours = [p.get_facecolor() == red for p in ax.patches][-12:]
         assert colours == flags.tolist(), code
         assert (mpl.colors.to_rgba(ax.title.get_color()) == red) == (code in alarmed), code
+        threshold = ax.lines[0].get_ydata()[-12:]  # NaN where too few cases to judge
+        np.testing.assert_array_equal(threshold, rows["upperbound"].to_numpy(dtype=float))
     assert "T02V06" in alarmed
     assert fig.texts[-1].get_text().endswith("Synthetic data.")
 

@@ -134,10 +134,13 @@ def seasonal_profile(
     if title:
         ax.set_title(title)
     if footnote:
-        years = pd.to_numeric(profile["n"], errors="coerce").max() if "n" in profile else None
+        years = pd.to_numeric(profile["n"], errors="coerce").dropna() if "n" in profile \
+            else pd.Series(dtype=float)
         parts: list[Msg | None] = [Msg("plots.footnote_bands", pct="95%")]
-        if years is not None and not pd.isna(years):
-            parts.append(Msg("plots.footnote_years", n=int(years)))
+        if len(years):
+            low, high = int(years.min()), int(years.max())
+            span = f"{low}" if low == high else f"{low}–{high}"
+            parts.append(Msg("plots.footnote_years", n=span))
         add_footnote(ax, parts, note)
     return ax
 
@@ -258,9 +261,12 @@ def count_series(
 
 
 def _wide(table: pd.DataFrame, series: str, period: str, column: str,
-          months: pd.PeriodIndex, rows: pd.Index) -> np.ndarray:
-    """``column`` as a matrix: one row per series, one column per month (NaN where absent)."""
-    wide = table.pivot_table(index=series, columns=period, values=column, aggfunc="sum",
+          months: pd.PeriodIndex, rows: pd.Index, aggfunc: str = "sum") -> np.ndarray:
+    """``column`` as a matrix: one row per series, one column per month (NaN where absent).
+
+    ``aggfunc="mean"`` keeps a missing value missing (a sum would make it 0).
+    """
+    wide = table.pivot_table(index=series, columns=period, values=column, aggfunc=aggfunc,
                              observed=True, dropna=False)
     return wide.reindex(index=rows, columns=months).to_numpy(dtype=float)
 
@@ -339,8 +345,7 @@ def small_multiples(
                       upperbound="upperbound", alarm="alarm")
         judged = warnings.assign(**{period: pd.PeriodIndex(warnings[period].astype("period[M]")),
                                     "_alarm": warnings["alarm"].fillna(False).astype(float)})
-        bound = _wide(judged, series, period, "upperbound", months, codes)
-        bound[np.isnan(_wide(judged, series, period, "_alarm", months, codes))] = np.nan
+        bound = _wide(judged, series, period, "upperbound", months, codes, aggfunc="mean")
         alarm = np.nan_to_num(_wide(judged, series, period, "_alarm", months, codes)) > 0
     names = display_labels(codes, dataset=dataset, variable=series)
     nrows = -(-len(codes) // ncols)
