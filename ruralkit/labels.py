@@ -89,7 +89,6 @@ RESULT_COLUMNS = {
     # ruralkit.disputes: counts, seasonal profiles, trends, early warning
     "cases": "disputes.column_cases",
     "per_1000": "disputes.column_per_1000",
-    "population": "disputes.column_population",
     "month": "disputes.column_month",
     "quarter": "disputes.column_quarter",
     "month_of_year": "disputes.column_month_of_year",
