@@ -35,7 +35,9 @@ from .i18n import RuralkitError, get_language, message
 
 __all__ = [
     "PLACE_NAMES",
+    "RESULT_CODES",
     "RESULT_COLUMNS",
+    "break_period_label",
     "column_label",
     "display_labels",
     "guess_dataset",
@@ -84,7 +86,46 @@ RESULT_COLUMNS = {
     "description": "core.column_description",
     "rows": "core.column_rows",
     "columns": "core.column_columns",
+    # ruralkit.disputes: counts, seasonal profiles, trends, early warning
+    "cases": "disputes.column_cases",
+    "per_1000": "disputes.column_per_1000",
+    "month": "disputes.column_month",
+    "quarter": "disputes.column_quarter",
+    "month_of_year": "disputes.column_month_of_year",
+    "months_from_spring_festival": "disputes.column_months_from_spring_festival",
+    "mean": "disputes.column_mean",
+    "index": "disputes.column_index",
+    "index_low": "disputes.column_index_low",
+    "index_high": "disputes.column_index_high",
+    "observed": "disputes.column_observed",
+    "expected": "disputes.column_expected",
+    "upperbound": "disputes.column_upperbound",
+    "alarm": "disputes.column_alarm",
+    "trend": "disputes.column_trend",
+    "score": "disputes.column_score",
+    "phi": "disputes.column_phi",
+    "rate_ratio": "disputes.column_rate_ratio",
+    "coef": "disputes.column_coef",
+    "percent": "disputes.column_percent",
+    "percent_low": "disputes.column_percent_low",
+    "percent_high": "disputes.column_percent_high",
 }
+#: Result columns whose values are codes of the kit (labelled like a codebook's codes).
+RESULT_CODES = {
+    "kind": ("disputes.column_kind", {"trend": "disputes.kind_trend",
+                                      "window": "disputes.kind_window",
+                                      "step": "disputes.kind_step"}),
+    "measure": ("disputes.column_measure", {"median_days": "disputes.measure_median_days",
+                                            "mean_days": "disputes.measure_mean_days"}),
+    "period": ("disputes.column_period", {}),
+}
+#: The periods of ``resolution_summary(breaks=...)``: "to D", "A to B", "from D".
+_BREAK_PERIODS = (
+    (re.compile(r"^to (?P<date>\d{4}-\d{2}-\d{2})$"), "disputes.period_to"),
+    (re.compile(r"^from (?P<date>\d{4}-\d{2}-\d{2})$"), "disputes.period_from"),
+    (re.compile(r"^(?P<a>\d{4}-\d{2}-\d{2}) to (?P<b>\d{4}-\d{2}-\d{2})$"),
+     "disputes.period_between"),
+)
 #: Columns that are named the same in every table, also without a dataset.
 _GENERIC = {"year": "core.column_year", "township_id": "core.column_township_id",
             "village_id": "core.column_village_id"}
@@ -126,6 +167,8 @@ def _codes(dataset: str | None, variable: str | None) -> Mapping:
     """Labels of the codes of ``variable``: place names, value labels, or none."""
     if variable in PLACE_NAMES:
         return place_names(variable)
+    if variable in RESULT_CODES:
+        return _result_codes(variable)
     if dataset is None or not variable:
         return {}
     try:
@@ -138,6 +181,32 @@ def _codes(dataset: str | None, variable: str | None) -> Mapping:
         code, _, text = part.partition("=")
         codes.setdefault(int(code) if code.strip().isdigit() else code.strip(), text.strip())
     return codes
+
+
+def _result_codes(variable: str) -> dict:
+    """Labels of the values of a result column of :data:`RESULT_CODES`."""
+    codes = {code: message(key) for code, key in RESULT_CODES[variable][1].items()}
+    if variable == "measure":  # shares of the outcomes: the outcomes' own labels
+        codes = {**dict(value_labels("disputes", "outcome")), **codes}
+    return codes
+
+
+def break_period_label(value: object) -> object:
+    """A period of ``resolution_summary(breaks=...)`` in the current language.
+
+    Examples
+    --------
+    >>> break_period_label("from 2020-07-01")
+    'from 2020-07-01'
+    >>> break_period_label(2021)
+    2021
+    """
+    if isinstance(value, str):
+        for pattern, key in _BREAK_PERIODS:
+            found = pattern.match(value)
+            if found:
+                return message(key, **found.groupdict())
+    return value
 
 
 def value_label(value: object, codes: Mapping) -> str:
@@ -181,7 +250,7 @@ def display_labels(values: pd.Series | Iterable, *, dataset: str | None,
     """
     values = list(values)
     _check_dataset(dataset)
-    if dataset is None and variable not in PLACE_NAMES:
+    if dataset is None and variable not in PLACE_NAMES and variable not in RESULT_CODES:
         return [value_label(v, {}) for v in values]
     codes = _codes(dataset, variable)
     out = []
@@ -220,6 +289,8 @@ def column_label(name: Hashable, dataset: str | None = None) -> str:
             pass
     if name in _GENERIC:
         return message(_GENERIC[name])
+    if name in RESULT_CODES:
+        return message(RESULT_CODES[name][0])
     if name in RESULT_COLUMNS:
         return message(RESULT_COLUMNS[name])
     return name
@@ -265,6 +336,10 @@ def _label_values(col: pd.Series, name: Hashable, frame: pd.DataFrame, dataset: 
         return col.map(lambda v: _term_label(v, dataset))
     if name == "item":
         return pd.Series(display_labels(col, dataset=dataset, variable=None), index=col.index)
+    if name == "period":
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            return col.cat.rename_categories(break_period_label)
+        return col.map(break_period_label)
     if name == "category":
         if "item" in frame.columns:  # likert table: each row's codes are its item's
             shown = [value_label(v, _codes(dataset, str(i)))

@@ -186,3 +186,43 @@ def test_the_suppressed_flags_read_yes_or_no(chinese):
     t = pd.DataFrame({"village_id": ["T01V01", "T01V02"], "estimate": [0.5, None],
                       "suppressed": [False, True]})
     assert rk.labelled(t)["已隐藏"].tolist() == ["否", "是"]
+
+
+# --------------------------------------------------------------------------- disputes results
+def test_disputes_results_are_labelled_in_both_languages():
+    from ruralkit.disputes import early_warning, monthly_counts, resolution_summary, trend
+
+    cases = rk.load_disputes()
+    summary = resolution_summary(cases, breaks=["2020-07-01"])
+    rk.set_language("zh")
+    try:
+        shown = rk.labelled(summary)
+        assert list(shown.columns[:3]) == ["时期", "指标", "估计值"]
+        assert shown["时期"].astype(str).unique().tolist() == ["2020-06-30及以前",
+                                                             "2020-07-01起"]
+        assert shown["指标"].astype(str).tolist()[:6] == [
+            "调解成功", "转诉讼", "转信访", "未结", "办结天数中位数", "平均办结天数"]
+        counts = monthly_counts(cases, by="village_id")
+        warned = rk.labelled(early_warning(counts, evaluate="2024-09").head(2))
+        assert list(warned.columns[:6]) == ["村", "月份", "本月案件数", "预期案件数", "预警线",
+                                            "预警"]
+        fit = trend(monthly_counts(cases, by=None), interventions={"c": "2020-07"})
+        terms = rk.labelled(fit.table[["kind", "rate_ratio"]])
+        assert terms.columns.tolist() == ["项", "率比"]
+        assert terms["项"].tolist() == ["每年变化", "此后与此前相比"]
+    finally:
+        rk.set_language("en")
+    shown = rk.labelled(summary)
+    assert shown["Period"].astype(str).unique().tolist() == ["to 2020-06-30", "from 2020-07-01"]
+    assert shown["Measure"].astype(str).tolist()[4] == "Median days to resolve"
+
+
+def test_break_periods_between_two_dates():
+    from ruralkit.labels import break_period_label
+
+    rk.set_language("zh")
+    try:
+        assert break_period_label("2020-07-01 to 2021-03-31") == "2020-07-01至2021-03-31"
+        assert break_period_label("all") == "all"
+    finally:
+        rk.set_language("en")

@@ -85,8 +85,36 @@ def _change(design):
     return plots.change(diff, y="township_id")
 
 
+def _seasonal_profile():
+    from ruralkit.disputes import monthly_counts, seasonal_profile
+
+    counts = monthly_counts(rk.load_disputes(), by="dispute_type")
+    return plots.seasonal_profile(seasonal_profile(counts, by="dispute_type"), hue="dispute_type")
+
+
+def _count_series():
+    from ruralkit.disputes import early_warning, monthly_counts, trend
+
+    counts = monthly_counts(rk.load_disputes(), by=None)
+    fit = trend(counts, interventions={"centre": "2020-07"})
+    judged = early_warning(counts.assign(s=1), series="s",
+                           evaluate=pd.period_range("2024-01", "2024-12", freq="M"))
+    return plots.count_series(fit.data, value="observed", fitted="fitted", warnings=judged,
+                              steps=["2020-07"], windows=[("2021-04", "2022-09")])
+
+
+def _small_multiples():
+    from ruralkit.disputes import early_warning, monthly_counts
+
+    counts = monthly_counts(rk.load_disputes(), by="village_id")
+    t02 = counts[counts["village_id"].str.startswith("T02")]
+    return plots.small_multiples(t02, early_warning(t02, evaluate="2024-09"))
+
+
 CHARTS = {"bar_per_township": _bar_per_township, "bar_terrain": _bar_terrain,
-          "bar_levels": _bar_levels, "bar_years": _bar_years}
+          "bar_levels": _bar_levels, "bar_years": _bar_years,
+          "seasonal_profile": _seasonal_profile, "count_series": _count_series,
+          "small_multiples": _small_multiples}
 ESTIMATE_CHARTS = {"dot_whisker": _dot_whisker, "dot_whisker_shares": _dot_whisker_shares,
                    "dot_whisker_derived": _dot_whisker_derived,
                    "likert_bars": _likert, "change": _change}

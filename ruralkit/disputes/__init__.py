@@ -9,6 +9,7 @@ module                 job
 :mod:`.trends`         :func:`trend`: quasi-Poisson / negative binomial GLM
 :mod:`.resolution`     :func:`resolution_summary`: outcomes and days to resolve
 :mod:`.early_warning`  :func:`early_warning`: R surveillance's farringtonFlexible
+:mod:`.simulate`       :func:`quiet_counts`: quiet data, to measure false alarms
 =====================  ==========================================================
 
 Every function takes a tidy DataFrame (cases: one row per case; counts: one
@@ -28,6 +29,7 @@ from .early_warning import early_warning
 from .records import CaseRecordsError, CaseReport, DisputesError, check_cases
 from .resolution import resolution_summary
 from .seasons import SPRING_FESTIVAL, months_from_spring_festival, seasonal_profile
+from .simulate import quiet_counts
 from .trends import TrendResult, trend
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "early_warning",
     "monthly_counts",
     "months_from_spring_festival",
+    "quiet_counts",
     "resolution_summary",
     "seasonal_profile",
     "trend",

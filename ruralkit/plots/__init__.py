@@ -50,6 +50,7 @@ from ._style import (
     use_chinese_font,
     use_style,
 )
+from .series import count_series, seasonal_profile, small_multiples
 
 __all__ = [
     "CJK_FAMILY",
@@ -59,12 +60,15 @@ __all__ = [
     "RolesWarning",
     "bar",
     "change",
+    "count_series",
     "display_labels",
     "dot_whisker",
     "likert_bars",
     "place_names",
     "register_font",
     "save",
+    "seasonal_profile",
+    "small_multiples",
     "style",
     "use_chinese_font",
     "use_style",
@@ -287,6 +291,9 @@ def dot_whisker(
                   loc="center left", bbox_to_anchor=(1.0, 0.5))
     if xlabel is None:  # the estimated variable's label, else the column's name
         xlabel = codebook_label(dataset, x, default=x)
+        measures = pd.unique(data["measure"]) if "measure" in data.columns else []
+        if len(measures) == 1 and x == "estimate":  # one measure of resolution_summary
+            xlabel = display_labels(measures, dataset=dataset, variable="measure")[0]
         variable = data.attrs.get("variable")
         if variable is not None and x == "estimate" and dataset is not None:
             xlabel = codebook_label(dataset, variable, default=xlabel) or xlabel
