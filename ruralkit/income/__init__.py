@@ -11,6 +11,8 @@ module                 job                                                    re
                        :func:`what_if` (with its caveat)
 :mod:`.composition`    :func:`composition`: wage / business / property /      NBS national figures
                        transfer income against the national rural figures
+:mod:`.charts`        :func:`comparison_chart`, :func:`event_chart`,         --
+                       :func:`confounding_diagram`
 :mod:`.winsorising`    :func:`winsorise`: clip outliers, with a report        --
 :mod:`.errors`         the errors and warnings, in English and Chinese        --
 =====================  =====================================================  ======================
@@ -24,6 +26,7 @@ result object, or Axes.
 from __future__ import annotations
 
 from ._prediction_checks import PredictionInputError
+from .charts import comparison, comparison_chart, confounding_diagram, event_chart
 from .composition import composition, composition_chart, national_rural_income
 from .errors import FewClustersWarning, IncomeError
 from .explain import WhatIf, dependence_plot, importance, importance_chart, what_if
@@ -39,10 +42,14 @@ __all__ = [
     "PredictionInputError",
     "WhatIf",
     "Winsorised",
+    "comparison",
+    "comparison_chart",
     "composition",
+    "confounding_diagram",
     "composition_chart",
     "dependence_plot",
     "drivers",
+    "event_chart",
     "event_study",
     "fit_model",
     "importance",
