@@ -82,7 +82,7 @@ def test_grade_command(tmp_path, capsys):
     assert "s01-correct: ok" in captured.err and "2/2" in captured.err  # progress bar
     with open(gradebook, encoding="utf-8-sig", newline="") as fh:
         rows = {r["student_id"]: r for r in csv.DictReader(fh)}
-    assert rows["s01-correct"]["total"] == "9" and rows["s17-truncated"]["status"] == "invalid"
+    assert rows["s01-correct"]["total"] == "11" and rows["s17-truncated"]["status"] == "invalid"
     assert (tmp_path / "out" / "gradebook_feedback" / "s01-correct.md").exists()
 
 

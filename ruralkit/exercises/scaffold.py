@@ -87,26 +87,30 @@ answer = "villages.shape[1]"
 says = "number of columns"
 '''
 
+# (kind, language tag or None, source): the master is bilingual, as the editions need
+# (ruralkit/editions.py: each lang-en Markdown cell followed by its lang-zh twin).
 _CELLS = [
-    ("markdown", "# Exercises {key} · {title}\n# 练习 {key} · {title_zh}\n\n"
+    ("markdown", "lang-en", "# Exercises {key} · {title}\n\n"
                  "Write what the learner does here, and the task of each question in the "
                  "markdown cell above its answer cell."),
-    ("code", "import ruralkit as rk\nfrom ruralkit.exercises.set{key} import ____, q1\n\n"
-             "rk.set_variant(None)  # which version of the county data you work with: "
-             "leave it as it is"),
-    ("markdown", 'Messages in Chinese? Change `"en"` to `"zh"` below and run the cell. '
-                 '如需中文提示，把下面的 `"en"` 改为 `"zh"` 后运行。'),
-    ("code", 'rk.set_language("en")'),
-    ("markdown", "## 1. How many villages? · 全县有多少个村？\n\n"
+    ("markdown", "lang-zh", "# 练习 {key} · {title_zh}\n\n"
+                 "在这里写学员要做什么；每道题的任务写在它的作答单元格上方的文字单元格里。"),
+    ("code", None, "import ruralkit as rk\nfrom ruralkit.exercises.set{key} import ____, q1\n\n"
+                   "rk.set_variant(None)  # which version of the county data you work with: "
+                   "leave it as it is"),
+    ("markdown", "lang-en", "## 1. How many villages?\n\n"
                  "Each row of `villages` is one village. Set `n_villages` to the number of "
                  "villages."),
-    ("code", "villages = rk.load_villages()\nn_villages = len(villages)  # SOLUTION"),
-    ("code", "q1.check()"),
-    ("code", "# q1.hint()\n# q1.solution()"),
-    ("code", "# INSTRUCTOR ONLY: self-tests, removed from the student notebook\n"
-             "from ruralkit.exercises import set{key}\n\n"
-             "assert ____ is set{key}.____  # the placeholder the student notebook imports\n"
-             "set{key}.exercise_set.self_test(globals())  # content/set{key}.toml's examples"),
+    ("markdown", "lang-zh", "## 1. 全县有多少个村？\n\n"
+                 "`villages` 的每一行是一个村。把 `n_villages` 设为村的个数。"),
+    ("code", None, "villages = rk.load_villages()\nn_villages = len(villages)  # SOLUTION"),
+    ("code", None, "q1.check()"),
+    ("code", None, "# q1.hint()\n# q1.solution()"),
+    ("code", None, "# INSTRUCTOR ONLY: self-tests, removed from the student notebook\n"
+                   "from ruralkit.exercises import set{key}\n\n"
+                   "assert ____ is set{key}.____  # the placeholder the student notebook imports\n"
+                   "set{key}.exercise_set.self_test(globals())  "
+                   "# content/set{key}.toml's examples"),
 ]
 
 
@@ -121,8 +125,8 @@ def _toml_string(text: str) -> str:
 
 def _master(key: str, title: str, title_zh: str) -> dict:
     cells = []
-    for i, (kind, source) in enumerate(_CELLS):
-        cell = {"cell_type": kind, "id": f"c{i:02d}", "metadata": {},
+    for i, (kind, tag, source) in enumerate(_CELLS):
+        cell = {"cell_type": kind, "id": f"c{i:02d}", "metadata": {"tags": [tag]} if tag else {},
                 "source": source.format(key=key, title=title, title_zh=title_zh)}
         if kind == "code":
             cell.update(execution_count=None, outputs=[])

@@ -41,5 +41,7 @@ def test_the_command_scaffolds_runs_and_builds_a_set(tmp_path, monkeypatch, caps
     assert "New exercise set 95" in capsys.readouterr().out
     master = nbformat.read(into / "source" / "95_first_set.ipynb", as_version=4)
     assert check_outputs(master) and "Correct ✓" in check_outputs(master)["q1"]
-    student = (into / "95_first_set.ipynb").read_text("utf-8")
-    assert "n_villages = ____" in student and "INSTRUCTOR" not in student
+    for language, heading in (("zh", "# 练习 95 · 第一套"), ("en", "# Exercises 95 · First set")):
+        student = (into / language / "95_first_set.ipynb").read_text("utf-8")
+        assert "n_villages = ____" in student and "INSTRUCTOR" not in student
+        assert heading in student and f'rk.set_language(\\"{language}\\")' in student
