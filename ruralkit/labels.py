@@ -119,7 +119,6 @@ RESULT_COLUMNS = {
     "score": "disputes.column_score",
     "phi": "disputes.column_phi",
     "rate_ratio": "disputes.column_rate_ratio",
-    "coef": "disputes.column_coef",
     "percent": "disputes.column_percent",
     "percent_low": "disputes.column_percent_low",
     "percent_high": "disputes.column_percent_high",
