@@ -34,9 +34,9 @@ LIFETIME = 150  # seconds an attack's leftover process lives at most
 
 #: Points per question of the prepared submissions the honest students copy.
 FULL = ms.points()
-PARTLY_WRONG_A = ms.points(q2=0, q6=0)  # s03's answers: 7 of 9
-PARTLY_WRONG_B = ms.points(q4=0, q5=0, q7=0)  # s04's answers: 6 of 9
-#: The readers' own (wrong) answers: q1 and q2 right, the rest wrong: 2 of 9.
+PARTLY_WRONG_A = ms.points(q2=0, q6=0)  # s03's answers: 9 of 11
+PARTLY_WRONG_B = ms.points(q4=0, q5=0, q7=0)  # s04's answers: 8 of 11
+#: The readers' own (wrong) answers: q1 and q2 right, the rest wrong (q9 and q10 right): 4 of 11.
 OWN_WRONG = ms.points(q3=0, q4=0, q5=0, q6=0, q7=0, q8=0)
 
 
@@ -67,7 +67,7 @@ def correct() -> Notebook:
 
 
 def partly_wrong_a() -> Notebook:
-    unweighted = (ms.SOLUTIONS["q6"].splitlines()[0]
+    unweighted = (ms.SOLUTIONS["q6-answer"].splitlines()[0]
                   + '\nsat_2024 = survey_2024["sat_township"].mean()')
     return ms.answer_all(ms.student(), q2="n_villages = villages.shape[1]", q6=unweighted)
 
@@ -82,8 +82,8 @@ def partly_wrong_b() -> Notebook:
 
 
 def own_wrong() -> Notebook:
-    """q1 and q2 right, q3-q8 wrong (2 of 9): what an attacker earns honestly."""
-    unweighted = (ms.SOLUTIONS["q6"].splitlines()[0]
+    """q1, q2, q9 and q10 right, q3-q8 wrong (4 of 11): what an attacker earns honestly."""
+    unweighted = (ms.SOLUTIONS["q6-answer"].splitlines()[0]
                   + '\nsat_2024 = survey_2024["sat_township"].mean()')
     return ms.answer_all(
         ms.student(),
@@ -92,7 +92,7 @@ def own_wrong() -> Notebook:
         q5='distance_by_township = villages.groupby("township_id")["distance_km"].sum()',
         q6=unweighted,
         q7="n_households = len(households)",
-        q8=ms.SOLUTIONS["q8"].splitlines()[0] + "\nax = (2 * cases_per_year).plot.bar()",
+        q8=ms.SOLUTIONS["q8-answer"].splitlines()[0] + "\nax = (2 * cases_per_year).plot.bar()",
     )
 
 

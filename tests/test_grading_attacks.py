@@ -648,8 +648,8 @@ def test_two_files_with_one_id_both_keep_their_feedback(graded):
     assert real["notes"] and late["notes"]
     folder = graded["out"].with_name("gradebook_feedback")
     texts = [p.read_text(encoding="utf-8") for p in folder.glob("*.md")]
-    assert sum("6 / 9" in t and "s041" in t for t in texts) == 1
-    assert sum("9 / 9" in t and "s041" in t for t in texts) == 1
+    assert sum("8 / 11" in t and "s041" in t for t in texts) == 1
+    assert sum("11 / 11" in t and "s041" in t for t in texts) == 1
 
 
 def test_links_planted_in_the_out_folder_are_never_followed(graded):

@@ -15,7 +15,7 @@ from ruralkit.exercises import answers
 from ruralkit.grading.checking import check_exported
 from ruralkit.i18n import RuralkitError
 
-QUESTIONS = [f"q{i}" for i in range(1, 9)]
+QUESTIONS = [f"q{i}" for i in range(1, 11)]
 
 
 def test_check_answers_checks_in_this_process():

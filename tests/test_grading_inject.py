@@ -68,7 +68,7 @@ def test_a_class_of_assessment_notebooks_is_graded_and_the_kit_hands_out_no_answ
     results = {r.student_id: r for r in grading.grade([tmp_path], out=None, timeout=60, jobs=2,
                                                         progress=False)}
     honest, asking, undoing = results["s01"], results["s02"], results["s03"]
-    assert honest.status == "ok" and honest.total == honest.max_points == 9, honest.questions
+    assert honest.status == "ok" and honest.total == honest.max_points == 11, honest.questions
     assert asking.status == "error" and asking.total == 0, asking.questions
     errors = " ".join(asking.notes)
     assert "AttributeError" in errors and "AssessmentError" in errors

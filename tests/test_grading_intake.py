@@ -359,13 +359,13 @@ def hostile_class(tmp_path_factory):
 def test_hostile_class_honest_students_keep_their_exact_grades(hostile_class):
     """Graded with kernels: honest students' points are exact beside hostile files."""
     rows = {Path(f).name: r for f, r in hostile_class["rows"].items()}
-    want = {"s01.ipynb": "9", "s03.ipynb": "8", "s043.ipynb": "9", "s045.ipynb": "9"}
+    want = {"s01.ipynb": "11", "s03.ipynb": "10", "s043.ipynb": "11", "s045.ipynb": "11"}
     for name, total in want.items():
         assert (rows[name]["status"], rows[name]["total"]) == ("ok", total), rows[name]
     assert rows["s03.ipynb"]["q2"] == "0" and rows["s03.ipynb"]["q3"] == "1"
     a, b = (hostile_class["rows"][str(hostile_class["subs"] / f"dup/{x}/s050.ipynb")]
             for x in "ab")
-    assert (a["status"], a["total"], b["status"]) == ("ok", "9", "invalid")
+    assert (a["status"], a["total"], b["status"]) == ("ok", "11", "invalid")
 
 
 def test_hostile_class_every_row_has_a_status_and_a_note_where_refused(hostile_class):
@@ -437,7 +437,7 @@ def test_variant_class_seeds_are_checked_and_graded_on_the_students_own(variant_
     seeds, results = variant_class["seeds"], variant_class["results"]
     for sid in ("s060", "s061", "s062"):
         assert results[sid].variant_seed == seeds[sid]
-        assert (results[sid].status, results[sid].total) == ("ok", 9), results[sid]
+        assert (results[sid].status, results[sid].total) == ("ok", 11), results[sid]
     assert results["s060"].notes == []
     assert any(f"uses data version {seeds['s060']}, not this student's {seeds['s061']}" in n
                for n in results["s061"].notes)

@@ -59,7 +59,7 @@ def test_gradebook_gives_unreadable_rows_the_set_maximum(tmp_path):
     # the set's own maximum when no row has questions
     path = grading.write_gradebook(rows[1:], tmp_path / "one.csv")
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        assert next(csv.DictReader(fh))["max_points"] == "9"
+        assert next(csv.DictReader(fh))["max_points"] == "11"
 
 
 # =========================================================================== hostile names

@@ -51,12 +51,13 @@ def test_read_roster_utf8_gbk_and_errors(tmp_path):
 def test_make_variants_writes_one_notebook_per_student(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id,name\ns001,张三\ns002,李四\n", encoding="utf-8")
-    rows = grading.make_variants(roster, set_key="00", out_dir=tmp_path / "out", salt="t")
+    rows = grading.make_variants(roster, set_key="00", out_dir=tmp_path / "out", salt="t",
+                                student_dir=STUDENT.parent)
     assert [r["student_id"] for r in rows] == ["s001", "s002"]
     nb = grading.read_notebook(tmp_path / "out" / "s001" / STUDENT.name)
     seed = grading.variant_seed("s001", salt="t")
     assert nb["metadata"]["ruralkit"] == {
-        "exercise_set": "00", "student_id": "s001", "variant_seed": seed,
+        "exercise_set": "00", "student_id": "s001", "variant_seed": seed, "language": "en",
     }
     first_code = next(c for c in nb["cells"] if c["cell_type"] == "code")
     assert f"rk.set_variant({seed})" in first_code["source"]
@@ -66,7 +67,8 @@ def test_make_variants_writes_one_notebook_per_student(tmp_path):
     assert "s002" in seeds and "李四" not in seeds
     # the same roster and salt give the same files
     before = _tree_digest(tmp_path / "out")
-    grading.make_variants(roster, set_key="00", out_dir=tmp_path / "out", salt="t")
+    grading.make_variants(roster, set_key="00", out_dir=tmp_path / "out", salt="t",
+                                student_dir=STUDENT.parent)
     assert _tree_digest(tmp_path / "out") == before
 
 

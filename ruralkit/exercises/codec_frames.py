@@ -33,8 +33,8 @@ Examples
 >>> s = pd.Series(pd.array([1, None], dtype="Int64"), index=["a", "b"], name="n")
 >>> done, record = encode_pandas(s, lambda v: v)
 >>> back = decode_pandas(record["$"], record, Budget(), lambda v: v)
->>> back.equals(s), back.dtype, back.index.dtype
-(True, Int64Dtype(), <StringDtype(storage='python', na_value=nan)>)
+>>> back.equals(s), back.dtype, back.index.dtype == s.index.dtype
+(True, Int64Dtype(), True)
 """
 
 from __future__ import annotations
@@ -207,7 +207,11 @@ def _string(obj: dict[str, Any], budget: Budget, item: Item) -> Any:
     if not all(isinstance(v, str) or v is None or v is pd.NA or v != v for v in values):
         raise BadValue("a string array holding something else than text")
     na = pd.NA if obj["na"] == "NA" else np.nan
-    return pd.array(values, dtype=pd.StringDtype("python", na_value=na))
+    # the storage the kernel's pandas used: pyarrow (the default where it is installed,
+    # as with this kit) or python; anything else is refused, not passed to pandas
+    if obj["storage"] not in ("python", "pyarrow"):
+        raise BadValue("a string array of an unknown storage")
+    return pd.array(values, dtype=pd.StringDtype(obj["storage"], na_value=na))
 
 
 def decode_array(obj: Any, budget: Budget, item: Item) -> Any:
