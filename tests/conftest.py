@@ -23,6 +23,12 @@ def _english_bundled_no_figures():
     plt.close("all")
 
 
+@pytest.fixture
+def chinese():
+    """The test runs in Chinese (the autouse fixture above switches back to English)."""
+    rk.set_language("zh")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _scratch_folder(tmp_path_factory):
     """Run in a scratch folder: exercise set 00's q10 (and its self-tests) save files

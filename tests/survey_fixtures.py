@@ -29,8 +29,8 @@ from ruralkit.survey import Design
 DATA = Path(__file__).parent / "data" / "r_survey_api"
 REL = 1e-9  # R printed 12 significant digits
 # What `from survey_fixtures import *` gives a test module: the fixtures only.
-__all__ = ["apiclus1", "apiclus2", "apisrs", "apistrat", "chinese", "dclus1", "dclus2", "dsc",
-           "dsrs", "dstrat"]
+__all__ = ["apiclus1", "apiclus2", "apisrs", "apistrat", "dclus1", "dclus2", "dsc", "dsrs",
+           "dstrat"]
 
 
 @pytest.fixture(scope="module")
@@ -93,17 +93,6 @@ def by_key(frame: pd.DataFrame, **keys) -> pd.Series:
         mask &= (frame[col] == val).to_numpy()
     assert mask.sum() == 1, keys
     return frame.loc[mask].iloc[0]
-
-
-@pytest.fixture
-def chinese():
-    import ruralkit
-
-    ruralkit.set_language("zh")
-    try:
-        yield
-    finally:
-        ruralkit.set_language("en")
 
 
 def small_design_frame() -> pd.DataFrame:

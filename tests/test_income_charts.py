@@ -45,14 +45,6 @@ def estimates():
     return raw, ctl, fe, es
 
 
-@pytest.fixture
-def chinese():
-    rk.set_language("zh")
-    yield
-    rk.set_language("en")
-    plt.close("all")
-
-
 def test_comparison_takes_the_terms_row_of_each_table_in_order(estimates):
     raw, ctl, fe, _ = estimates
     t = comparison("cooperative_member", raw=raw, controls=ctl, fixed_effects=fe)

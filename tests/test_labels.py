@@ -15,13 +15,6 @@ from ruralkit.labels import RESULT_COLUMNS, column_label
 from ruralkit.survey import likert_table, suppress_small_cells
 
 
-@pytest.fixture
-def chinese():
-    rk.set_language("zh")
-    yield
-    rk.set_language("en")
-
-
 @pytest.fixture(scope="module")
 def design():
     survey = rk.load_trust_survey()

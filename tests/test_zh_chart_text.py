@@ -22,14 +22,6 @@ TRUST = ["trust_centre", "trust_province", "trust_county", "trust_township",
          "trust_village_committee"]
 
 
-@pytest.fixture
-def chinese():
-    rk.set_language("zh")
-    yield
-    rk.set_language("en")
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def design():
     survey = rk.load_trust_survey()
