@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEWPORT = {"width": 1280, "height": 900}
@@ -62,6 +63,16 @@ def to_html(notebook: Path, out_dir: Path, *, python: str, execute: bool = False
     return out_dir / f"{notebook.stem}.html"
 
 
+def _open_page(playwright: Any, chromium: str) -> tuple[Any, Any]:
+    """The system's Chromium, headless, and one Chinese-locale page of the screenshots' size.
+
+    Without the background-networking flags Chromium keeps trying hosts a closed network
+    refuses."""
+    browser = playwright.chromium.launch(executable_path=chromium, args=[
+        "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+    return browser, browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+
+
 def shoot(pages: list[Path], out: Path, *, chromium: str) -> list[Path]:
     """Screenshot each HTML page: ``NAME.png`` (first screen) and ``NAME_full.png``.
 
@@ -76,8 +87,7 @@ def shoot(pages: list[Path], out: Path, *, chromium: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+        browser, page = _open_page(p, chromium)
         for html in pages:
             try:
                 page.goto(html.resolve().as_uri(), wait_until="networkidle", timeout=30_000)
@@ -124,9 +134,7 @@ def shoot_lab(paths: list[str], out: Path, *, python: str, chromium: str,
             except OSError:
                 time.sleep(0.5)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=[
-                "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
-            page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+            browser, page = _open_page(p, chromium)
             for path in paths:
                 page.goto(f"http://127.0.0.1:{port}/lab/tree/{path}", timeout=60_000)
                 page.wait_for_selector(".jp-Notebook", timeout=60_000)
